@@ -1,0 +1,72 @@
+"""Who is calling, and whether their role may do what they ask."""
+
+import uuid
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
+
+from api.auth.tokens import read_access_token
+from api.config import Settings
+from api.db import DbSession
+from api.errors import Forbidden, NotAuthenticated
+from api.users.models import Role, User
+
+TOKEN_URL = "/api/v1/auth/token"
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_current_user(
+    db: DbSession,
+    settings: SettingsDep,
+    token: Annotated[str | None, Depends(oauth2_scheme)],
+) -> User:
+    """The active user named by the bearer token; a deactivated user's token stops working."""
+    if not token:
+        raise NotAuthenticated()
+    user = db.get(User, read_access_token(token, settings))
+    if user is None or not user.active:
+        raise NotAuthenticated()
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require_roles(*roles: Role) -> Callable[[User], User]:
+    """A dependency that lets only `roles` through (403 for the others)."""
+    allowed = {r.value for r in roles}
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in allowed:
+            raise Forbidden()
+        return user
+
+    return check
+
+
+AdminUser = Annotated[User, Depends(require_roles(Role.ADMIN))]
+StaffUser = Annotated[
+    User, Depends(require_roles(Role.ADMIN, Role.RECEPTIONIST, Role.PRACTITIONER))
+]
+ClinicalUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.PRACTITIONER))]
+
+
+def clinic_scope(user: User) -> set[uuid.UUID] | None:
+    """The clinics whose patients and sessions `user` may see; None means every clinic."""
+    if user.role == Role.ADMIN:
+        return None
+    return set(user.clinic_ids)
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

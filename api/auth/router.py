@@ -1,0 +1,52 @@
+"""/api/v1/auth: the OAuth2 password flow and the caller's own account."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel
+
+from api.auth import service
+from api.auth.deps import CurrentUser, SettingsDep, client_address
+from api.auth.tokens import issue_access_token
+from api.db import DbSession
+from api.errors import COMMON_RESPONSES, NotAuthenticated, problem_doc
+from api.users.schemas import UserRead
+
+router = APIRouter(prefix="/auth", tags=["auth"])
+
+
+class Token(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+    expires_in: int
+
+
+@router.post(
+    "/token",
+    summary="Log in (OAuth2 password flow: username = email)",
+    responses={
+        400: COMMON_RESPONSES[400],
+        401: problem_doc("Wrong email or password."),
+        422: COMMON_RESPONSES[422],
+        429: problem_doc("Too many failed logins; see Retry-After."),
+    },
+)
+def issue_token(
+    db: DbSession,
+    settings: SettingsDep,
+    request: Request,
+    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+) -> Token:
+    user = service.authenticate(db, form.username, form.password, client_address(request))
+    if user is None:
+        # The failure must outlive the 401, which would otherwise roll the request back.
+        db.commit()
+        raise NotAuthenticated("Wrong email or password.")
+    token, lifetime = issue_access_token(user.id, settings)
+    return Token(access_token=token, expires_in=lifetime)
+
+
+@router.get("/me", summary="The caller's account", responses={401: COMMON_RESPONSES[401]})
+def me(user: CurrentUser) -> UserRead:
+    return UserRead.model_validate(user)

@@ -1,0 +1,96 @@
+"""Reference catalogue: treatment areas, substances and their allergen classes, formulations,
+contraindications. Codes are stable keys that other tables and the API refer to."""
+
+import uuid
+
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.db import Base
+
+SIZE_CLASSES = ("small", "medium", "large")
+INDICATIONS = ("cellulite", "local_fat", "skin_rejuvenation", "face_lifting")
+CONTRAINDICATION_KINDS = ("absolute", "relative")
+
+
+def in_values(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK that keeps `column` inside a vocabulary."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class TreatmentArea(Base):
+    __tablename__ = "treatment_areas"
+    __table_args__ = (CheckConstraint(in_values("size_class", SIZE_CLASSES), name="size_class"),)
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    size_class: Mapped[str] = mapped_column(String(10))
+
+
+class AllergenClass(Base):
+    __tablename__ = "allergen_classes"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+substance_allergen_classes = Table(
+    "substance_allergen_classes",
+    Base.metadata,
+    Column("substance_code", ForeignKey("substances.code"), primary_key=True),
+    Column("allergen_class_code", ForeignKey("allergen_classes.code"), primary_key=True),
+)
+
+
+class Substance(Base):
+    __tablename__ = "substances"
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    allergen_classes: Mapped[list[AllergenClass]] = relationship(
+        secondary=substance_allergen_classes, lazy="raise", order_by=AllergenClass.code
+    )
+
+
+class Formulation(Base):
+    __tablename__ = "formulations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    indications: Mapped[list["FormulationIndication"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+    ingredients: Mapped[list["FormulationIngredient"]] = relationship(
+        lazy="raise", cascade="all, delete-orphan"
+    )
+
+
+class FormulationIndication(Base):
+    __tablename__ = "formulation_indications"
+    __table_args__ = (CheckConstraint(in_values("indication", INDICATIONS), name="indication"),)
+
+    formulation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("formulations.id", ondelete="CASCADE"), primary_key=True
+    )
+    indication: Mapped[str] = mapped_column(String(30), primary_key=True)
+
+
+class FormulationIngredient(Base):
+    __tablename__ = "formulation_ingredients"
+
+    formulation_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("formulations.id", ondelete="CASCADE"), primary_key=True
+    )
+    substance_code: Mapped[str] = mapped_column(ForeignKey("substances.code"), primary_key=True)
+    concentration: Mapped[str] = mapped_column(String(60))
+
+
+class Contraindication(Base):
+    __tablename__ = "contraindications"
+    __table_args__ = (CheckConstraint(in_values("kind", CONTRAINDICATION_KINDS), name="kind"),)
+
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(10))

@@ -1,0 +1,1 @@
+"""Building blocks shared by every domain: clock, types, pagination, base schema."""

@@ -1,0 +1,226 @@
+"""One exception tree for the whole application, turned into RFC 9457 problems in one place.
+
+Services raise `DomainError` subclasses; the handlers registered by `install_handlers` are the
+only code that turns an error into an HTTP response.
+"""
+
+import logging
+from collections.abc import Sequence
+from http import HTTPStatus
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:meso-clinic:problem:"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str = "value_error"
+
+
+class ConflictItem(BaseModel):
+    """One reason a rule refused a request; extra keys (`substance_code`, `step`…) are allowed."""
+
+    model_config = ConfigDict(extra="allow")
+
+    code: str
+    detail: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] | None = None
+    conflicts: list[ConflictItem] | None = None
+
+
+class DomainError(Exception):
+    status: int = 500
+    slug: str = "internal"
+
+    def __init__(self, detail: str, headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.headers = headers or {}
+
+    def extra(self) -> dict[str, Any]:
+        return {}
+
+
+class NotAuthenticated(DomainError):
+    status = 401
+    slug = "not-authenticated"
+
+    def __init__(self, detail: str = "Missing, invalid or expired credentials.") -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(DomainError):
+    status = 403
+    slug = "forbidden"
+
+    def __init__(self, detail: str = "Your role may not do this.") -> None:
+        super().__init__(detail)
+
+
+class NotFound(DomainError):
+    status = 404
+    slug = "not-found"
+
+    def __init__(self, what: str = "Resource") -> None:
+        super().__init__(f"{what} not found.")
+
+
+class PreconditionFailed(DomainError):
+    status = 412
+    slug = "precondition-failed"
+
+    def __init__(self, detail: str = "The resource changed since you read it (If-Match).") -> None:
+        super().__init__(detail)
+
+
+class TooManyRequests(DomainError):
+    status = 429
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, retry_after_seconds: int) -> None:
+        super().__init__(detail, headers={"Retry-After": str(max(1, retry_after_seconds))})
+
+
+class InvalidInput(DomainError):
+    """422 for input that is wrong by itself, raised by services after schema validation."""
+
+    status = 422
+    slug = "validation-error"
+
+    def __init__(self, loc: Sequence[str | int], msg: str) -> None:
+        super().__init__(msg)
+        self.errors = [FieldError(loc=list(loc), msg=msg)]
+
+    def extra(self) -> dict[str, Any]:
+        return {"errors": [e.model_dump() for e in self.errors]}
+
+
+class RuleConflict(DomainError):
+    """409: a well-formed request that a rule refuses given what is stored."""
+
+    status = 409
+    slug = "conflict"
+
+    def __init__(self, conflicts: Sequence[ConflictItem]) -> None:
+        super().__init__("; ".join(c.detail for c in conflicts) or "Conflict.")
+        self.conflicts = list(conflicts)
+
+    @classmethod
+    def one(cls, code: str, detail: str, **extra: Any) -> "RuleConflict":
+        return cls([ConflictItem(code=code, detail=detail, **extra)])
+
+    def extra(self) -> dict[str, Any]:
+        return {"conflicts": [c.model_dump() for c in self.conflicts]}
+
+
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    slug: str | None = None,
+    headers: dict[str, str] | None = None,
+    **extra: Any,
+) -> JSONResponse:
+    title = HTTPStatus(status).phrase
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + slug if slug else "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        **extra,
+    }
+    return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
+
+
+def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
+    return [
+        {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
+        for err in exc.errors()
+    ]
+
+
+async def _on_domain_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    return problem_response(
+        exc.status, exc.detail, slug=exc.slug, headers=exc.headers, **exc.extra()
+    )
+
+
+async def _on_validation_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = _field_errors(exc)
+    if any(err["type"] == "json_invalid" for err in errors):
+        return problem_response(400, "The request body is not valid JSON.", slug="bad-request")
+    return problem_response(
+        422, "The request is malformed or out of bounds.", slug="validation-error", errors=errors
+    )
+
+
+async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    return problem_response(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+
+
+async def _on_integrity_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Services check first and give the precise reason; this is the last line of defence
+    # when a concurrent writer won the race and a database constraint refused the change.
+    log.info("integrity error turned into 409: %s", exc)
+    return problem_response(
+        409,
+        "The change conflicts with stored data.",
+        slug="conflict",
+        conflicts=[{"code": "conflict", "detail": "A database constraint refused the change."}],
+    )
+
+
+async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error", exc_info=exc)
+    return problem_response(500, "An unexpected error occurred.", slug="internal")
+
+
+def install_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(DomainError, _on_domain_error)
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(Exception, _on_unexpected)
+
+
+def problem_doc(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description, "content": {PROBLEM_MEDIA_TYPE: {}}}
+
+
+# Status codes every authenticated route may answer, for the OpenAPI document.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: problem_doc("The body is not JSON."),
+    401: problem_doc("Missing, invalid or expired token."),
+    403: problem_doc("The caller's role may not do this."),
+    404: problem_doc("Unknown, or not visible to the caller."),
+    422: problem_doc("Malformed or out-of-bounds input."),
+}
+CONFLICT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: problem_doc("A rule refuses the request; see `conflicts`."),
+}
+PRECONDITION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    412: problem_doc("Stale If-Match."),
+}

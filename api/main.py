@@ -1,0 +1,98 @@
+"""The ASGI application: `api.main:app`, built by `create_app()`."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from pydantic import ValidationError
+from sqlalchemy import Engine
+
+from api import __doc__ as package_doc
+from api.audit.router import router as audit_router
+from api.auth.router import router as auth_router
+from api.config import Settings, get_settings
+from api.db import make_engine, make_sessionmaker
+from api.docs import install_docs
+from api.errors import install_handlers
+from api.health import router as health_router
+from api.users.router import router as users_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+Back end of a mesotherapy clinic's booking software: patients and intake, treatment plans,
+45-minute sessions with licensed physicians, prices per body area, clinics in many time zones.
+
+Log in with **Authorize** (email and password). Errors are RFC 9457 `application/problem+json`.
+"""
+
+TAGS = [
+    {"name": "auth", "description": "Log in and read your own account."},
+    {"name": "users", "description": "Accounts and roles (admins)."},
+    {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
+
+
+def api_router() -> APIRouter:
+    router = APIRouter(prefix=API_PREFIX)
+    router.include_router(auth_router)
+    router.include_router(users_router)
+    router.include_router(audit_router)
+    return router
+
+
+def load_settings() -> Settings:
+    """The settings, or a clear message and exit when the environment is misconfigured."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        problems = "; ".join(str(err["msg"]) for err in exc.errors())
+        raise SystemExit(f"Configuration error: {problems}") from None
+
+
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """Build the application. The engine is created at start-up unless one is given (tests)."""
+    settings = settings or load_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        own_engine = engine is None
+        app.state.engine = engine or make_engine(settings.database_url)
+        app.state.sessionmaker = make_sessionmaker(app.state.engine)
+        try:
+            yield
+        finally:
+            if own_engine:
+                app.state.engine.dispose()
+
+    app = FastAPI(
+        title="Meso Clinic API",
+        version="1.0.0",
+        summary=package_doc,
+        description=DESCRIPTION,
+        openapi_tags=TAGS,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["ETag", "Retry-After"],
+        )
+    install_handlers(app)
+    install_docs(app)
+    app.include_router(health_router)
+    app.include_router(api_router())
+    return app
+
+
+logging.basicConfig(level=logging.INFO)
+app = create_app()

@@ -1,0 +1,41 @@
+"""/api/v1/users: accounts, for admins only."""
+
+import uuid
+
+from fastapi import APIRouter, status
+
+from api.auth.deps import AdminUser
+from api.common.pagination import Page, PageDep
+from api.db import DbSession
+from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
+from api.users import service
+from api.users.models import Role
+from api.users.schemas import UserCreate, UserRead, UserUpdate
+
+router = APIRouter(prefix="/users", tags=["users"], responses=COMMON_RESPONSES)
+
+
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, responses=CONFLICT_RESPONSES, summary="Create"
+)
+def create_user(db: DbSession, _admin: AdminUser, body: UserCreate) -> UserRead:
+    return UserRead.model_validate(service.create_user(db, body))
+
+
+@router.get("", summary="List accounts")
+def list_users(
+    db: DbSession, _admin: AdminUser, page: PageDep, role: Role | None = None
+) -> Page[UserRead]:
+    items, cursor = service.list_users(db, page, role)
+    return Page(items=[UserRead.model_validate(u) for u in items], next_cursor=cursor)
+
+
+@router.get("/{user_id}", summary="Read one account")
+def get_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID) -> UserRead:
+    return UserRead.model_validate(service.get_user(db, user_id))
+
+
+@router.patch("/{user_id}", responses=CONFLICT_RESPONSES, summary="Change or deactivate an account")
+def update_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID, body: UserUpdate) -> UserRead:
+    user = service.update_user(db, service.get_user(db, user_id), body)
+    return UserRead.model_validate(user)

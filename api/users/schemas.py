@@ -1,0 +1,40 @@
+"""Account schemas: the password goes in, never out."""
+
+import uuid
+from datetime import datetime
+
+from pydantic import EmailStr, Field
+
+from api.common.schemas import ReadSchema, Schema
+from api.users.models import Role
+
+Password = Field(min_length=8, max_length=200)
+
+
+class UserCreate(Schema):
+    email: EmailStr
+    password: str = Password
+    role: Role
+    clinic_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
+    practitioner_id: uuid.UUID | None = None
+    patient_id: uuid.UUID | None = None
+    active: bool = True
+
+
+class UserUpdate(Schema):
+    password: str | None = Field(default=None, min_length=8, max_length=200)
+    clinic_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
+    practitioner_id: uuid.UUID | None = None
+    patient_id: uuid.UUID | None = None
+    active: bool | None = None
+
+
+class UserRead(ReadSchema):
+    id: uuid.UUID
+    email: str
+    role: Role
+    active: bool
+    clinic_ids: list[uuid.UUID]
+    practitioner_id: uuid.UUID | None
+    patient_id: uuid.UUID | None
+    created_at: datetime

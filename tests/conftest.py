@@ -1,0 +1,103 @@
+"""Fixtures: a migrated database per worker, one rolled-back transaction per test, and an
+HTTP client (httpx, through Starlette's TestClient) talking to the real application."""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import Connection, Engine
+from sqlalchemy.orm import Session
+
+from api.common import clock
+from api.config import Settings
+from api.db import get_db, make_engine
+from api.main import create_app
+from tests.databases import TestDatabases
+
+TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+
+
+@pytest.fixture(scope="session")
+def databases() -> Iterator[TestDatabases]:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    dbs = TestDatabases(os.environ.get("DATABASE_URL"), worker)
+    yield dbs
+    dbs.close()
+
+
+@pytest.fixture(scope="session")
+def database_url(databases: TestDatabases) -> Iterator[str]:
+    url = databases.copy_of_template("shared")
+    yield url
+    databases.drop(url)
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, secret_key=TEST_SECRET)
+
+
+@pytest.fixture
+def connection(engine: Engine) -> Iterator[Connection]:
+    """One connection and one outer transaction per test, rolled back at the end."""
+    with engine.connect() as connection:
+        outer = connection.begin()
+        try:
+            yield connection
+        finally:
+            outer.rollback()
+
+
+def _session(connection: Connection) -> Session:
+    # Each commit releases a savepoint inside the test's transaction.
+    return Session(
+        bind=connection,
+        join_transaction_mode="create_savepoint",
+        expire_on_commit=False,
+        autoflush=False,
+    )
+
+
+@pytest.fixture
+def db(connection: Connection) -> Iterator[Session]:
+    """A session for arranging data and asserting what the database holds."""
+    with _session(connection) as session:
+        yield session
+
+
+@pytest.fixture
+def app(settings: Settings, engine: Engine, connection: Connection) -> FastAPI:
+    app = create_app(settings, engine=engine)
+
+    def test_db() -> Iterator[Session]:
+        with _session(connection) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    app.dependency_overrides[get_db] = test_db
+    return app
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture(autouse=True)
+def _release_clock() -> Iterator[None]:
+    yield
+    clock.freeze(None)
