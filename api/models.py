@@ -14,7 +14,9 @@ from api.clinics.models import Clinic, ClinicPrice
 from api.db import Base
 from api.idempotency.models import IdempotencyRecord
 from api.patients.models import Allergy, Intake, IntakeCellulite, IntakeContraindication, Patient
+from api.plans.models import PlanArea, TreatmentPlan
 from api.practitioners.models import Practitioner, TimeOff, WorkingHours
+from api.sessions.models import FollowUp, TreatmentSession
 from api.users.models import LoginFailure, User
 
 __all__ = [
@@ -25,6 +27,7 @@ __all__ = [
     "Clinic",
     "ClinicPrice",
     "Contraindication",
+    "FollowUp",
     "Formulation",
     "FormulationIndication",
     "FormulationIngredient",
@@ -34,10 +37,13 @@ __all__ = [
     "IntakeContraindication",
     "LoginFailure",
     "Patient",
+    "PlanArea",
     "Practitioner",
     "Substance",
     "TimeOff",
     "TreatmentArea",
+    "TreatmentPlan",
+    "TreatmentSession",
     "User",
     "WorkingHours",
 ]

@@ -1,0 +1,72 @@
+"""Booked 45-minute sessions and the follow-ups reported after them.
+
+No double booking is enforced by the database itself: on PostgreSQL two exclusion constraints
+(created in migration 0005, not expressible here) forbid overlapping non-cancelled sessions of
+one practitioner over [starts_at, buffer_ends_at) — so the clinic's buffer is kept too — and of
+one patient over [starts_at, ends_at). On SQLite every write transaction is BEGIN IMMEDIATE, so
+the check and the insert of a booking are serialized.
+"""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from api.catalogue.models import in_values
+from api.db import Base, IdMixin, TimestampMixin
+
+SESSION_LENGTH = timedelta(minutes=45)
+SESSION_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
+BRUISING = ("none", "mild", "moderate", "severe")
+
+
+class TreatmentSession(IdMixin, TimestampMixin, Base):
+    __tablename__ = "sessions"
+    __table_args__ = (
+        CheckConstraint(in_values("status", SESSION_STATUSES), name="status"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint("buffer_ends_at >= ends_at", name="buffer_after_end"),
+        Index(None, "practitioner_id", "starts_at"),
+        Index(None, "patient_id", "starts_at"),
+        Index(None, "clinic_id", "starts_at"),
+    )
+
+    plan_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("treatment_plans.id"), index=True)
+    patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"))
+    practitioner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("practitioners.id"))
+    clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinics.id"))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    # ends_at plus the clinic's buffer at booking time: the practitioner is busy until then.
+    buffer_ends_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(12), default="booked")
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    cancelled_at: Mapped[datetime | None]
+    cancel_reason: Mapped[str | None] = mapped_column(Text)
+    late_cancellation: Mapped[bool] = mapped_column(default=False)
+    checked_in_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    areas_treated: Mapped[list[str]] = mapped_column(default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+    follow_ups: Mapped[list["FollowUp"]] = relationship(
+        lazy="raise", order_by="FollowUp.reported_on"
+    )
+
+
+class FollowUp(IdMixin, TimestampMixin, Base):
+    __tablename__ = "follow_ups"
+    __table_args__ = (
+        CheckConstraint(in_values("bruising", BRUISING), name="bruising"),
+        CheckConstraint("soreness BETWEEN 0 AND 10", name="soreness"),
+        CheckConstraint("days_lasted BETWEEN 0 AND 14", name="days_lasted"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sessions.id"), index=True)
+    reported_on: Mapped[date]
+    bruising: Mapped[str] = mapped_column(String(10))
+    soreness: Mapped[int]
+    days_lasted: Mapped[int]
+    adverse_event: Mapped[bool] = mapped_column(default=False)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    reported_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
