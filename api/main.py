@@ -12,11 +12,13 @@ from sqlalchemy import Engine
 from api import __doc__ as package_doc
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.clinics.router import router as clinics_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.practitioners.router import router as practitioners_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -31,6 +33,11 @@ Log in with **Authorize** (email and password). Errors are RFC 9457 `application
 TAGS = [
     {"name": "auth", "description": "Log in and read your own account."},
     {"name": "users", "description": "Accounts and roles (admins)."},
+    {"name": "clinics", "description": "The clinic finder and price lists (no login to read)."},
+    {
+        "name": "practitioners",
+        "description": "Physicians, their licences, clinics, working hours and time off.",
+    },
     {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
@@ -40,6 +47,8 @@ def api_router() -> APIRouter:
     router = APIRouter(prefix=API_PREFIX)
     router.include_router(auth_router)
     router.include_router(users_router)
+    router.include_router(clinics_router)
+    router.include_router(practitioners_router)
     router.include_router(audit_router)
     return router
 

@@ -32,6 +32,10 @@ class Practitioner(IdMixin, TimestampMixin, Base):
     active: Mapped[bool] = mapped_column(default=True)
     clinics: Mapped[list[Clinic]] = relationship(secondary=practitioner_clinics, lazy="raise")
 
+    @property
+    def clinic_ids(self) -> list[uuid.UUID]:
+        return sorted((c.id for c in self.clinics), key=str)
+
     def is_licensed_on(self, day: date) -> bool:
         """A licence is valid through its expiry day."""
         return day <= self.license_expires_on

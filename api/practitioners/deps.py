@@ -1,0 +1,44 @@
+"""Loading a practitioner with the caller's right to read or change their schedule."""
+
+import uuid
+from typing import Annotated
+
+from fastapi import Depends
+
+from api.auth.deps import CurrentUser, StaffUser
+from api.db import DbSession
+from api.errors import Forbidden
+from api.practitioners import service
+from api.practitioners.models import Practitioner
+from api.users.models import Role
+
+
+def readable_practitioner(
+    db: DbSession, _user: CurrentUser, practitioner_id: uuid.UUID
+) -> Practitioner:
+    """Every logged-in user may read practitioners."""
+    return service.get_practitioner(db, practitioner_id)
+
+
+def practitioner_schedule_reader(
+    db: DbSession, _user: StaffUser, practitioner_id: uuid.UUID
+) -> Practitioner:
+    """Staff read time off (its reasons are not for patients)."""
+    return service.get_practitioner(db, practitioner_id)
+
+
+def practitioner_schedule_owner(
+    db: DbSession, user: CurrentUser, practitioner_id: uuid.UUID
+) -> Practitioner:
+    """Admins change anyone's hours and time off; a practitioner only their own."""
+    if user.role not in (Role.ADMIN, Role.PRACTITIONER):
+        raise Forbidden()
+    practitioner = service.get_practitioner(db, practitioner_id)
+    if user.role == Role.PRACTITIONER and user.practitioner_id != practitioner.id:
+        raise Forbidden("A practitioner changes only their own hours and time off.")
+    return practitioner
+
+
+ReadablePractitioner = Annotated[Practitioner, Depends(readable_practitioner)]
+ScheduleReader = Annotated[Practitioner, Depends(practitioner_schedule_reader)]
+ScheduleOwner = Annotated[Practitioner, Depends(practitioner_schedule_owner)]

@@ -1,0 +1,107 @@
+"""Practitioner, weekly working hours and time-off schemas."""
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+
+from api.common.patch import PatchSchema
+from api.common.schemas import ReadSchema, Schema
+
+START_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
+END_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def _qualifications(values: list[str]) -> list[str]:
+    """Lower-case codes, each once, in the order given."""
+    return list(dict.fromkeys(v.strip().lower() for v in values))
+
+
+def _in_range(value: datetime) -> datetime:
+    # Far-off years would overflow when converted to UTC; no clinic plans that far.
+    if not EARLIEST <= value <= LATEST:
+        raise ValueError("A date-time between 1900 and 2200.")
+    return value
+
+
+GivenName = Annotated[str, Field(min_length=1, max_length=100)]
+FamilyName = Annotated[str, Field(min_length=1, max_length=100)]
+LicenseNumber = Annotated[str, Field(min_length=1, max_length=60)]
+LicenseAuthority = Annotated[str, Field(min_length=1, max_length=120)]
+Qualifications = Annotated[
+    list[Annotated[str, Field(min_length=1, max_length=60)]],
+    Field(max_length=30, examples=[["mesotherapy", "aesthetic_medicine"]]),
+    AfterValidator(_qualifications),
+]
+ClinicIds = Annotated[list[uuid.UUID], Field(max_length=100)]
+Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
+
+
+class PractitionerCreate(Schema):
+    given_name: GivenName
+    family_name: FamilyName
+    license_number: LicenseNumber
+    license_authority: LicenseAuthority
+    license_expires_on: date = Field(description="The licence is valid through this day.")
+    qualifications: Qualifications = Field(default_factory=list)
+    clinic_ids: ClinicIds = Field(default_factory=list)
+    active: bool = True
+
+
+class PractitionerUpdate(PatchSchema):
+    given_name: GivenName | None = None
+    family_name: FamilyName | None = None
+    license_number: LicenseNumber | None = None
+    license_authority: LicenseAuthority | None = None
+    license_expires_on: date | None = None
+    qualifications: Qualifications | None = None
+    clinic_ids: ClinicIds | None = None
+    active: bool | None = None
+
+
+class PractitionerRead(ReadSchema):
+    id: uuid.UUID
+    given_name: str
+    family_name: str
+    license_number: str
+    license_authority: str
+    license_expires_on: date
+    qualifications: list[str]
+    clinic_ids: list[uuid.UUID]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkingHoursIn(Schema):
+    """One weekly interval in the clinic's local wall-clock time."""
+
+    clinic_id: uuid.UUID
+    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
+    start: str = Field(pattern=START_PATTERN, examples=["09:00"])
+    end: str = Field(pattern=END_PATTERN, examples=["17:30"], description='"24:00" is midnight.')
+
+
+class WorkingHoursOut(BaseModel):
+    clinic_id: uuid.UUID
+    weekday: int
+    start: str
+    end: str
+
+
+class TimeOffCreate(Schema):
+    starts_at: Instant
+    ends_at: Instant
+    reason: str = Field(default="", max_length=300)
+
+
+class TimeOffRead(ReadSchema):
+    id: uuid.UUID
+    practitioner_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    created_at: datetime
