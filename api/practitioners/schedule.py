@@ -3,6 +3,7 @@
 import itertools
 import uuid
 from collections.abc import Sequence
+from datetime import UTC
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -91,8 +92,8 @@ def add_time_off(db: Session, practitioner: Practitioner, data: TimeOffCreate) -
         raise InvalidInput(["body", "ends_at"], "The time off ends after it starts.")
     time_off = TimeOff(
         practitioner_id=practitioner.id,
-        starts_at=data.starts_at,
-        ends_at=data.ends_at,
+        starts_at=data.starts_at.astimezone(UTC),
+        ends_at=data.ends_at.astimezone(UTC),
         reason=data.reason,
     )
     db.add(time_off)
