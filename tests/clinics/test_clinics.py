@@ -1,6 +1,7 @@
 """/api/v1/clinics: anonymous reading, admin writing, validation of every field, ETag."""
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -8,9 +9,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.catalogue.models import Formulation
 from api.clinics.models import Clinic, ClinicPrice
 from api.config import Settings
 from api.patients.models import Patient
+from api.plans.models import TreatmentPlan
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
 from tests.factories_clinics import clinic_body, make_clinic, make_practitioner, set_price
@@ -293,3 +296,41 @@ def test_delete_of_a_clinic_with_practitioners_or_staff_is_409(
     assert client.delete(f"{URL}/{with_practitioner.id}", headers=as_admin).status_code == 409
     assert client.delete(f"{URL}/{with_staff.id}", headers=as_admin).status_code == 409
     assert clinic_count(db) == 2
+
+
+def test_delete_of_a_clinic_with_treatment_plans_is_409(
+    client: TestClient, db: Session, as_admin: dict[str, str]
+) -> None:
+    # Plans belong to another domain: their foreign key guards the clinic.
+    plan_clinic, patients_clinic = make_clinic(db), make_clinic(db)
+    patient = Patient(
+        given_name="Ana",
+        family_name="Silva",
+        date_of_birth=date(1990, 1, 1),
+        sex="female",
+        home_clinic_id=patients_clinic.id,
+    )
+    practitioner = make_practitioner(db)
+    db.add(patient)
+    db.flush()
+    db.add(
+        TreatmentPlan(
+            patient_id=patient.id,
+            practitioner_id=practitioner.id,
+            clinic_id=plan_clinic.id,
+            indication="cellulite",
+            formulation_id=db.scalar(select(Formulation.id).limit(1)),
+            cadence="weekly",
+            sessions_planned=10,
+            currency="EUR",
+            session_price=Decimal("375.00"),
+            total=Decimal("3750.00"),
+        )
+    )
+    db.flush()
+    response = client.delete(f"{URL}/{plan_clinic.id}", headers=as_admin)
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["code"] == "in_use"
+    assert clinic_count(db) == 2
+    # The refused delete left the request's transaction usable: a later request works.
+    assert client.get(f"{URL}/{plan_clinic.id}").status_code == 200

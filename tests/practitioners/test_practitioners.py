@@ -1,5 +1,7 @@
 """/api/v1/practitioners: admins write, every logged-in user reads, ETag/If-Match."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -7,7 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.catalogue.models import Formulation
 from api.config import Settings
+from api.patients.models import Patient
+from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, WorkingHours
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
@@ -231,6 +236,41 @@ def test_delete_of_a_practitioner_with_an_account_is_409(
 ) -> None:
     practitioner = make_practitioner(db)
     make_user(db, Role.PRACTITIONER, practitioner_id=practitioner.id)
+    response = client.delete(f"{URL}/{practitioner.id}", headers=as_admin)
+    assert response.status_code == 409
+    assert response.json()["conflicts"][0]["code"] == "in_use"
+    assert practitioner_count(db) == 1
+
+
+def test_delete_of_a_practitioner_with_treatment_plans_is_409(
+    client: TestClient, db: Session, as_admin: dict[str, str]
+) -> None:
+    clinic = make_clinic(db)
+    practitioner = make_practitioner(db, clinics=[clinic])
+    patient = Patient(
+        given_name="Ana",
+        family_name="Silva",
+        date_of_birth=date(1990, 1, 1),
+        sex="female",
+        home_clinic_id=clinic.id,
+    )
+    db.add(patient)
+    db.flush()
+    db.add(
+        TreatmentPlan(
+            patient_id=patient.id,
+            practitioner_id=practitioner.id,
+            clinic_id=clinic.id,
+            indication="cellulite",
+            formulation_id=db.scalar(select(Formulation.id).limit(1)),
+            cadence="weekly",
+            sessions_planned=10,
+            currency="EUR",
+            session_price=Decimal("375.00"),
+            total=Decimal("3750.00"),
+        )
+    )
+    db.flush()
     response = client.delete(f"{URL}/{practitioner.id}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "in_use"
