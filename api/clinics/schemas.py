@@ -57,6 +57,15 @@ def _currency(value: str) -> str:
     return code
 
 
+def not_bool(value: Any) -> Any:
+    """JSON `true` is not the number 1."""
+    if isinstance(value, bool):
+        raise ValueError("A number is expected, not a boolean.")
+    return value
+
+
+NotBool = BeforeValidator(not_bool)
+
 Timezone = Annotated[
     str,
     Field(min_length=1, max_length=64, examples=["Europe/Paris"]),
@@ -68,8 +77,8 @@ Country = Annotated[
 Currency = Annotated[
     str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_currency)
 ]
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), NotBool]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), NotBool]
 Rate = Annotated[
     Decimal,
     Field(ge=0, le=1, decimal_places=2, allow_inf_nan=False),
@@ -78,7 +87,7 @@ Rate = Annotated[
         {"type": "string", "pattern": r"^(0(\.\d{1,2})?|1(\.0{1,2})?)$", "examples": ["0.50"]}
     ),
 ]
-BufferMinutes = Annotated[int, Field(ge=0, le=240)]
+BufferMinutes = Annotated[int, Field(ge=0, le=240), NotBool]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 City = Annotated[str, Field(min_length=1, max_length=120)]
 Address = Annotated[str, Field(min_length=1, max_length=300)]

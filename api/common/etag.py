@@ -21,10 +21,11 @@ def etag_of(row_id: uuid.UUID, updated_at: datetime) -> str:
 
 
 def check_if_match(if_match: str | None, current: str) -> None:
-    """412 unless `If-Match` is absent, `*`, or lists the current tag (strong comparison)."""
+    """412 unless `If-Match` is absent, `*`, or lists the current tag. A `W/` prefix added by a
+    proxy that compressed the response is ignored: the tag still names one version of the row."""
     if if_match is None:
         return
-    tags = [tag.strip() for tag in if_match.split(",")]
+    tags = [tag.strip().removeprefix("W/") for tag in if_match.split(",")]
     if "*" in tags or current in tags:
         return
     raise PreconditionFailed()

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
+from api.clinics.schemas import NotBool
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
 
@@ -80,7 +81,7 @@ class WorkingHoursIn(Schema):
     """One weekly interval in the clinic's local wall-clock time."""
 
     clinic_id: uuid.UUID
-    weekday: int = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
+    weekday: Annotated[int, NotBool] = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
     start: str = Field(pattern=START_PATTERN, examples=["09:00"])
     end: str = Field(pattern=END_PATTERN, examples=["17:30"], description='"24:00" is midnight.')
 

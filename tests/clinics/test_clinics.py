@@ -76,6 +76,8 @@ def test_country_and_currency_codes_are_normalized_to_upper_case(
         ("buffer_minutes", -1),
         ("buffer_minutes", 241),
         ("buffer_minutes", 1.5),
+        ("buffer_minutes", True),
+        ("latitude", True),
         ("name", ""),
         ("address", "x" * 301),
         ("unknown_field", 1),
@@ -235,6 +237,12 @@ def test_patch_with_stale_if_match_is_412(
     assert stale.headers["content-type"] == "application/problem+json"
     db.expire_all()
     assert db.get(Clinic, clinic.id).name == "Second"  # type: ignore[union-attr]
+    weak = client.patch(
+        f"{URL}/{clinic.id}",
+        json={"city": "Lyon"},
+        headers={**as_admin, "If-Match": "W/" + first.headers["ETag"]},
+    )
+    assert weak.status_code == 200
     star = client.patch(
         f"{URL}/{clinic.id}", json={"name": "Fourth"}, headers={**as_admin, "If-Match": "*"}
     )

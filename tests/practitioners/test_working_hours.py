@@ -172,6 +172,7 @@ def test_inverted_or_malformed_intervals_are_422(
         {"weekday": 7},
         {"weekday": -1},
         {"weekday": "monday"},
+        {"weekday": True},
         {"clinic_id": "not-a-uuid"},
         {"extra": True},
     ],
