@@ -26,9 +26,14 @@ class DemoContext:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def demo_email(role: Role) -> str:
+    """The demo login of `role` (example.com is reserved for examples, so never a real inbox)."""
+    return f"{role.value}@demo.example.com"
+
+
 def _users(db: Session, ctx: DemoContext) -> None:
     for role in Role:
-        email = f"{role.value}@demo.meso-clinic.test"
+        email = demo_email(role)
         create_user(db, UserCreate(email=email, password=DEMO_PASSWORD, role=role))
         ctx.logins.append((role.value, email, DEMO_PASSWORD))
 
