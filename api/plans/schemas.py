@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
@@ -67,6 +67,15 @@ class PlanUpdate(Schema):
 
 class ConsentBody(Schema):
     signed_at: AwareDatetime | None = Field(default=None, description="Defaults to now.")
+
+    @field_validator("signed_at")
+    @classmethod
+    def _representable_in_utc(cls, value: datetime | None) -> datetime | None:
+        # 0001-01-01T00:00+01:00 is valid RFC 3339 but has no UTC equivalent to store.
+        try:
+            return value.astimezone(UTC) if value is not None else None
+        except OverflowError as exc:
+            raise ValueError("signed_at is out of range") from exc
 
 
 class CancelBody(Schema):

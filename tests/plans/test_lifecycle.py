@@ -354,3 +354,13 @@ def test_list_filters_and_pages(client: TestClient, world: World, db: Session) -
     assert sorted(seen) == sorted(ids)
     assert client.get(PLANS, params={"status": "done"}, headers=headers).status_code == 422
     assert client.get(PLANS, params={"limit": 0}, headers=headers).status_code == 422
+
+
+def test_consent_time_out_of_range_is_422_not_500(client: TestClient, world: World) -> None:
+    plan = _create(client, world)
+    response = client.post(
+        f"{PLANS}/{plan['id']}/consent",
+        json={"signed_at": "0001-01-01T00:00:00+01:00"},
+        headers=world.as_("practitioner"),
+    )
+    assert response.status_code == 422
