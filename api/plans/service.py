@@ -359,12 +359,25 @@ def cancel_plan(db: Session, plan: TreatmentPlan, reason: str) -> list[Treatment
 
 
 def mark_completed_if_done(db: Session, plan: TreatmentPlan) -> bool:
-    """An active plan becomes `completed` once `sessions_planned` of its sessions are
-    completed. Call after a session completes; returns whether the plan just completed."""
+    """An active plan becomes `completed` when its last session is completed: it has
+    `sessions_planned` sessions that are not cancelled, none of them still to be done (booked
+    or checked in) and at least one completed (a no-show takes its place in the course; it
+    is not made up by an extra session). Call after a session completes; returns whether
+    the plan just completed."""
     if plan.status != "active":
         return False
-    _, completed = count_sessions(db, [plan.id])[plan.id]
-    if completed < plan.sessions_planned:
+    by_status = dict(
+        db.execute(
+            select(TreatmentSession.status, func.count())
+            .where(TreatmentSession.plan_id == plan.id)
+            .group_by(TreatmentSession.status)
+        )
+        .tuples()
+        .all()
+    )
+    held = sum(n for status, n in by_status.items() if status != "cancelled")
+    still_open = by_status.get("booked", 0) + by_status.get("checked_in", 0)
+    if held < plan.sessions_planned or still_open or not by_status.get("completed"):
         return False
     plan.status = "completed"
     _touch(plan)

@@ -316,6 +316,32 @@ def test_the_plan_completes_when_every_planned_session_is_completed(
     assert response.json()["sessions_completed"] == 2
 
 
+def test_a_no_show_takes_its_place_in_the_course(
+    client: TestClient, world: World, db: Session
+) -> None:
+    plan = _create(client, world, sessions_planned=3)
+    client.post(f"{PLANS}/{plan['id']}/consent", json={}, headers=world.as_("patient"))
+    row = _plan(db, plan["id"])
+    make_session(db, row, NOW - timedelta(days=21), status="completed")
+    make_session(db, row, NOW - timedelta(days=14), status="no_show")
+    make_session(db, row, NOW - timedelta(days=8), status="cancelled")
+    last = make_session(db, row, NOW - timedelta(days=7), status="checked_in")
+    assert service.mark_completed_if_done(db, row) is False
+    last.status = "completed"
+    db.flush()
+    assert service.mark_completed_if_done(db, row) is True
+    assert row.status == "completed"
+
+
+def test_a_proposed_plan_never_completes_by_itself(
+    client: TestClient, world: World, db: Session
+) -> None:
+    plan = _create(client, world, sessions_planned=1)
+    row = _plan(db, plan["id"])
+    make_session(db, row, NOW - timedelta(days=7), status="completed")
+    assert service.mark_completed_if_done(db, row) is False
+
+
 def test_list_counts_sessions_per_plan(client: TestClient, world: World, db: Session) -> None:
     first = _create(client, world, sessions_planned=6)
     second = _create(client, world, sessions_planned=4)
