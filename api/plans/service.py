@@ -8,164 +8,27 @@ the completed ones.
 """
 
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from api.catalogue.models import Formulation, TreatmentArea
-from api.clinics.models import Clinic, ClinicPrice
+from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
-from api.errors import ConflictItem, FieldError, InvalidInput, RuleConflict
-from api.patients.models import Intake, Patient
-from api.plans.deps import patient_visible, visible_plans
+from api.errors import InvalidInput, RuleConflict
+from api.plans import eligibility
+from api.plans.deps import visible_plans
 from api.plans.models import PlanArea, TreatmentPlan
 from api.plans.quotes import Quote, quote
 from api.plans.schemas import PlanCreate, PlanUpdate
-from api.practitioners.models import Practitioner
 from api.safety import gates
-from api.safety.allergies import allergy_conflicts
 from api.sessions.models import TreatmentSession
 from api.users.models import Role, User
 
 LATE_CANCELLATION = timedelta(hours=24)
-OTHER_INDICATIONS_SESSIONS = 10
-# Highest cellulite grade among the plan's areas → recommended number of sessions.
-SESSIONS_BY_GRADE = {0: 6, 1: 6, 2: 12, 3: 20}
-
-
-def recommended_sessions(indication: str, grades: Iterable[int]) -> int:
-    """Cellulite: 6 for grade 0–1 or no grade recorded, 12 for grade 2, 20 for grade 3 (the
-    highest among the plan's areas); any other indication: 10."""
-    if indication != "cellulite":
-        return OTHER_INDICATIONS_SESSIONS
-    return SESSIONS_BY_GRADE[max(grades, default=0)]
-
-
-def _invalid(errors: list[FieldError]) -> InvalidInput:
-    exc = InvalidInput(errors[0].loc, "; ".join(e.msg for e in errors))
-    exc.errors = errors
-    return exc
-
-
-@dataclass
-class _Terms:
-    """Everything a plan refers to, loaded and checked for existence."""
-
-    patient: Patient
-    practitioner: Practitioner
-    clinic: Clinic
-    formulation: Formulation
-    indication: str
-    area_codes: list[str]
-    area_prices: list[tuple[str, Decimal]]
-
-
-def _load_terms(
-    db: Session,
-    user: User,
-    *,
-    patient_id: uuid.UUID,
-    practitioner_id: uuid.UUID,
-    clinic_id: uuid.UUID,
-    formulation_id: uuid.UUID,
-    indication: str,
-    area_codes: Sequence[str],
-    check_patient: bool = True,
-) -> _Terms:
-    """Load the referenced rows; unknown or invisible ids and unknown codes are 422."""
-    errors: list[FieldError] = []
-    patient = db.get(Patient, patient_id)
-    if patient is None or (check_patient and not patient_visible(user, patient)):
-        errors.append(FieldError(loc=["body", "patient_id"], msg="Unknown patient."))
-    practitioner = db.scalar(
-        select(Practitioner)
-        .where(Practitioner.id == practitioner_id)
-        .options(selectinload(Practitioner.clinics))
-    )
-    if practitioner is None:
-        errors.append(FieldError(loc=["body", "practitioner_id"], msg="Unknown practitioner."))
-    clinic = db.get(Clinic, clinic_id)
-    if clinic is None:
-        errors.append(FieldError(loc=["body", "clinic_id"], msg="Unknown clinic."))
-    formulation = db.scalar(
-        select(Formulation)
-        .where(Formulation.id == formulation_id)
-        .options(selectinload(Formulation.indications), selectinload(Formulation.ingredients))
-    )
-    if formulation is None:
-        errors.append(FieldError(loc=["body", "formulation_id"], msg="Unknown formulation."))
-    known = set(db.scalars(select(TreatmentArea.code).where(TreatmentArea.code.in_(area_codes))))
-    unknown = [c for c in area_codes if c not in known]
-    if unknown:
-        errors.append(
-            FieldError(loc=["body", "area_codes"], msg=f"Unknown area code: {', '.join(unknown)}.")
-        )
-    prices: dict[str, Decimal] = {}
-    if clinic is not None and not unknown:
-        prices = dict(
-            db.execute(
-                select(ClinicPrice.area_code, ClinicPrice.price).where(
-                    ClinicPrice.clinic_id == clinic.id, ClinicPrice.area_code.in_(area_codes)
-                )
-            )
-            .tuples()
-            .all()
-        )
-        unpriced = [c for c in area_codes if c not in prices]
-        if unpriced:
-            errors.append(
-                FieldError(
-                    loc=["body", "area_codes"],
-                    msg=f"No price at this clinic for area: {', '.join(unpriced)}.",
-                )
-            )
-    if errors:
-        raise _invalid(errors)
-    assert patient and practitioner and clinic and formulation
-    return _Terms(
-        patient=patient,
-        practitioner=practitioner,
-        clinic=clinic,
-        formulation=formulation,
-        indication=indication,
-        area_codes=list(area_codes),
-        area_prices=[(c, Decimal(prices[c])) for c in area_codes],
-    )
-
-
-def _gate(
-    db: Session,
-    terms: _Terms,
-    intake: Intake | None,
-    override_reason: str | None,
-    override_by_practitioner: bool,
-) -> None:
-    """Run every safety gate and refuse once (409) with all the conflicts found."""
-    day = gates.local_today(terms.clinic)
-    substances = [i.substance_code for i in terms.formulation.ingredients]
-    conflicts: list[ConflictItem] = [
-        *gates.age_conflicts(terms.patient, day),
-        *gates.intake_conflicts(intake),
-        *allergy_conflicts(db, terms.patient.id, substances),
-        *gates.contraindication_conflicts(db, intake, override_reason, override_by_practitioner),
-        *gates.licence_and_qualification_conflicts(terms.practitioner, terms.clinic, day),
-        *gates.indication_conflicts(
-            terms.indication, [i.indication for i in terms.formulation.indications]
-        ),
-    ]
-    if conflicts:
-        raise RuleConflict(conflicts)
-
-
-def _grades(intake: Intake | None, area_codes: Sequence[str]) -> list[int]:
-    if intake is None:
-        return []
-    return [c.grade for c in intake.cellulite if c.area_code in area_codes]
 
 
 def _apply_quote(plan: TreatmentPlan, q: Quote) -> None:
@@ -189,7 +52,7 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
     An `override_reason` is kept only from a practitioner's account (an admin's does not
     accept a relative contraindication); `sessions_planned` defaults to the recommendation.
     """
-    terms = _load_terms(
+    terms = eligibility.load_terms(
         db,
         user,
         patient_id=data.patient_id,
@@ -201,9 +64,9 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
     )
     intake = gates.latest_intake(db, terms.patient.id)
     by_practitioner = user.role == Role.PRACTITIONER
-    _gate(db, terms, intake, data.override_reason, by_practitioner)
-    sessions = data.sessions_planned or recommended_sessions(
-        data.indication, _grades(intake, data.area_codes)
+    eligibility.run_gates(db, terms, intake, data.override_reason, by_practitioner)
+    sessions = data.sessions_planned or eligibility.recommended_sessions(
+        data.indication, eligibility.grades_of(intake, data.area_codes)
     )
     plan = TreatmentPlan(
         patient_id=terms.patient.id,
@@ -261,7 +124,7 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
         data.area_codes if data.area_codes is not None else [a.area_code for a in plan.areas]
     )
     indication = data.indication or plan.indication
-    terms = _load_terms(
+    terms = eligibility.load_terms(
         db,
         user,
         patient_id=plan.patient_id,
@@ -278,10 +141,10 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
         by_practitioner = user.role == Role.PRACTITIONER
     else:
         override_reason, by_practitioner = plan.override_reason, True
-    _gate(db, terms, intake, override_reason, by_practitioner)
+    eligibility.run_gates(db, terms, intake, override_reason, by_practitioner)
     if "sessions_planned" in fields:
-        sessions = data.sessions_planned or recommended_sessions(
-            indication, _grades(intake, area_codes)
+        sessions = data.sessions_planned or eligibility.recommended_sessions(
+            indication, eligibility.grades_of(intake, area_codes)
         )
     else:
         sessions = plan.sessions_planned

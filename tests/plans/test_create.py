@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.plans.eligibility import recommended_sessions
 from api.plans.models import TreatmentPlan
-from api.plans.service import recommended_sessions
 from tests.factories_plans import (
     LIPOLYTIC_PC_DC,
     World,
