@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import Depends, Header
 from sqlalchemy import ColumnElement, false, or_, select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from api.auth.deps import CurrentUser, clinic_scope, require_roles
 from api.db import DbSession
@@ -49,19 +49,35 @@ def patient_visible(user: User, patient: Patient) -> bool:
     return scope is None or patient.home_clinic_id in scope
 
 
-def get_visible_plan(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> TreatmentPlan:
-    """The plan `plan_id` with its areas, or 404 when unknown or not visible to the caller."""
-    plan = db.scalar(
+def _load_visible(
+    db: Session, user: User, plan_id: uuid.UUID, *, for_update: bool
+) -> TreatmentPlan:
+    stmt = (
         select(TreatmentPlan)
         .where(TreatmentPlan.id == plan_id, visible_plans(user))
         .options(selectinload(TreatmentPlan.areas))
     )
+    if for_update:
+        stmt = stmt.with_for_update(of=TreatmentPlan)
+    plan = db.scalar(stmt)
     if plan is None:
         raise NotFound("Treatment plan")
     return plan
 
 
+def get_visible_plan(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> TreatmentPlan:
+    """The plan `plan_id` with its areas, or 404 when unknown or not visible to the caller."""
+    return _load_visible(db, user, plan_id, for_update=False)
+
+
+def get_plan_to_change(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> TreatmentPlan:
+    """Like `get_visible_plan`, with the row locked until the request's transaction ends, so
+    two concurrent changes (two consents, say) are decided one after the other."""
+    return _load_visible(db, user, plan_id, for_update=True)
+
+
 VisiblePlan = Annotated[TreatmentPlan, Depends(get_visible_plan)]
+PlanToChange = Annotated[TreatmentPlan, Depends(get_plan_to_change)]
 
 
 def plan_etag(plan: TreatmentPlan) -> str:

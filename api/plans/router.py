@@ -11,7 +11,14 @@ from api.common.pagination import Page, PageDep
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.plans import service
-from api.plans.deps import ConsentingUser, IfMatch, VisiblePlan, check_if_match, plan_etag
+from api.plans.deps import (
+    ConsentingUser,
+    IfMatch,
+    PlanToChange,
+    VisiblePlan,
+    check_if_match,
+    plan_etag,
+)
 from api.plans.models import TreatmentPlan
 from api.plans.schemas import (
     CancelBody,
@@ -85,7 +92,7 @@ def get_plan(
 def update_plan(
     db: DbSession,
     user: ClinicalUser,
-    plan: VisiblePlan,
+    plan: PlanToChange,
     auditor: AuditorDep,
     body: PlanUpdate,
     if_match: IfMatch,
@@ -105,7 +112,7 @@ def update_plan(
 def consent(
     db: DbSession,
     user: ConsentingUser,
-    plan: VisiblePlan,
+    plan: PlanToChange,
     auditor: AuditorDep,
     response: Response,
     body: ConsentBody | None = None,
@@ -123,7 +130,7 @@ def consent(
 def cancel(
     db: DbSession,
     _user: ClinicalUser,
-    plan: VisiblePlan,
+    plan: PlanToChange,
     auditor: AuditorDep,
     body: CancelBody,
     response: Response,

@@ -1,6 +1,7 @@
 """Each safety gate refuses a plan with 409 and its conflict code; all failing gates are
 reported together and nothing is written."""
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -8,7 +9,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.clinics.models import Clinic
 from api.plans.models import TreatmentPlan
+from api.practitioners.models import Practitioner
+from api.safety.gates import licence_and_qualification_conflicts, plan_allergy_conflicts
 from tests.factories_plans import (
     CELLULITE_LIDOCAINE,
     FACE_REVITALISING,
@@ -233,3 +237,31 @@ def test_every_failing_gate_is_reported_in_one_answer(
         "under_age",
     ]
     assert _no_plans(db)
+
+
+def test_an_allergy_recorded_after_the_plan_is_found_by_the_recheck(
+    client: TestClient, world: World, db: Session
+) -> None:
+    created = client.post(PLANS, json=world.body(), headers=world.as_("practitioner"))
+    assert created.status_code == 201
+    plan = db.get(TreatmentPlan, uuid.UUID(created.json()["id"]))
+    assert plan is not None
+    assert plan_allergy_conflicts(db, plan) == []
+    make_allergy(db, world.patient, allergen_class="asteraceae")
+    conflicts = plan_allergy_conflicts(db, plan)
+    assert [(c.code, c.model_extra) for c in conflicts] == [
+        ("allergy", {"substance_code": "artichoke_extract"})
+    ]
+
+
+def test_licence_and_qualification_check_for_booking(world: World, db: Session) -> None:
+    lyon = make_clinic(db, name="Lyon")
+    db.expire_all()  # the practitioner's clinics are not loaded: the check asks the database
+    practitioner = db.get(Practitioner, world.practitioner.id)
+    clinic = db.get(Clinic, world.clinic.id)
+    other = db.get(Clinic, lyon.id)
+    assert practitioner and clinic and other
+    assert licence_and_qualification_conflicts(practitioner, clinic, date(2035, 12, 31)) == []
+    assert [
+        c.code for c in licence_and_qualification_conflicts(practitioner, other, date(2036, 1, 1))
+    ] == ["licence", "not_qualified"]
