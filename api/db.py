@@ -33,6 +33,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
     @property
     def python_type(self) -> type[datetime]:
+        # TypeDecorator answers `object`; keyset cursors need to know to parse a datetime.
         return datetime
 
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:

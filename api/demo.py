@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.plans.demo import seed_plans
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
@@ -38,7 +39,8 @@ def _users(db: Session, ctx: DemoContext) -> None:
         ctx.logins.append((role.value, email, DEMO_PASSWORD))
 
 
-SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users]
+# Plans come after the steps that create clinics, practitioners and patients.
+SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users, seed_plans]
 
 
 def database_is_empty(db: Session) -> bool:
