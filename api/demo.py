@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clinics.demo import seed_clinics
+from api.plans.demo import seed_plans
 from api.practitioners.demo import seed_practitioners
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
@@ -28,17 +29,24 @@ class DemoContext:
     logins: list[tuple[str, str, str]] = field(default_factory=list)
 
 
+def demo_email(role: Role) -> str:
+    """The demo login of `role` (example.com is reserved for examples, so never a real inbox)."""
+    return f"{role.value}@demo.example.com"
+
+
 def _users(db: Session, ctx: DemoContext) -> None:
     for role in Role:
-        email = f"{role.value}@demo.meso-clinic.test"
+        email = demo_email(role)
         create_user(db, UserCreate(email=email, password=DEMO_PASSWORD, role=role))
         ctx.logins.append((role.value, email, DEMO_PASSWORD))
 
 
+# Plans come after the steps that create clinics, practitioners and patients.
 SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [
     _users,
     seed_clinics,
     seed_practitioners,
+    seed_plans,
 ]
 
 

@@ -5,6 +5,7 @@ only code that turns an error into an HTTP response.
 """
 
 import logging
+import re
 from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
@@ -15,6 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 log = logging.getLogger(__name__)
 
@@ -176,9 +178,30 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     )
 
 
-async def _on_http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _allowed_methods(request: Request) -> str | None:
+    """Every documented method at this path (Starlette names only the first route's)."""
+    index: list[tuple[re.Pattern[str], set[str]]] | None = getattr(
+        request.app.state, "allow_index", None
+    )
+    if index is None:
+        index = [
+            (compile_path(path)[0], {method.upper() for method in operations})
+            for path, operations in request.app.openapi().get("paths", {}).items()
+        ]
+        request.app.state.allow_index = index
+    methods: set[str] = set()
+    for regex, path_methods in index:
+        if regex.match(request.url.path):
+            methods |= path_methods
+    return ", ".join(sorted(methods)) if methods else None
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    return problem_response(exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers["Allow"] = allowed
+    return problem_response(exc.status_code, str(exc.detail), headers=headers)
 
 
 async def _on_integrity_error(_request: Request, exc: Exception) -> JSONResponse:

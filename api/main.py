@@ -18,6 +18,7 @@ from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
 from api.users.router import router as users_router
 
@@ -39,6 +40,10 @@ TAGS = [
         "description": "Physicians, their licences, clinics, working hours and time off.",
     },
     {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
+    {
+        "name": "treatment plans",
+        "description": "Courses of sessions behind safety gates, with a quote and consent.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -50,6 +55,7 @@ def api_router() -> APIRouter:
     router.include_router(clinics_router)
     router.include_router(practitioners_router)
     router.include_router(audit_router)
+    router.include_router(plans_router)
     return router
 
 

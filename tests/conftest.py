@@ -14,21 +14,21 @@ from api.common import clock
 from api.config import Settings
 from api.db import get_db, make_engine
 from api.main import create_app
-from tests.databases import TestDatabases
+from tests.databases import DatabaseFactory
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
 
 
 @pytest.fixture(scope="session")
-def databases() -> Iterator[TestDatabases]:
+def databases() -> Iterator[DatabaseFactory]:
     worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
-    dbs = TestDatabases(os.environ.get("DATABASE_URL"), worker)
+    dbs = DatabaseFactory(os.environ.get("DATABASE_URL"), worker)
     yield dbs
     dbs.close()
 
 
 @pytest.fixture(scope="session")
-def database_url(databases: TestDatabases) -> Iterator[str]:
+def database_url(databases: DatabaseFactory) -> Iterator[str]:
     url = databases.copy_of_template("shared")
     yield url
     databases.drop(url)

@@ -42,7 +42,7 @@ def migrate(url: str, revision: str = "head") -> None:
         engine.dispose()
 
 
-class TestDatabases:
+class DatabaseFactory:
     """Makes and removes the databases of one test worker."""
 
     def __init__(self, base_url: str | None, worker: str) -> None:

@@ -29,7 +29,7 @@ def make_user(
     **fields: Any,
 ) -> User:
     user = User(
-        email=email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.com",
+        email=(email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.com").lower(),
         password_hash=_password_hash(),
         role=role.value,
         clinics=clinics or [],

@@ -21,6 +21,7 @@ from pydantic import (
 from api.common.money import minor_units
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
+from api.common.types import StrictFloat, StrictInt
 
 # Zone names in the tz database that are not places a clinic can be.
 _NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
@@ -57,15 +58,6 @@ def _currency(value: str) -> str:
     return code
 
 
-def not_bool(value: Any) -> Any:
-    """JSON `true` is not the number 1."""
-    if isinstance(value, bool):
-        raise ValueError("A number is expected, not a boolean.")
-    return value
-
-
-NotBool = BeforeValidator(not_bool)
-
 Timezone = Annotated[
     str,
     Field(min_length=1, max_length=64, examples=["Europe/Paris"]),
@@ -77,17 +69,43 @@ Country = Annotated[
 Currency = Annotated[
     str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_currency)
 ]
-Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), NotBool]
-Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), NotBool]
-Rate = Annotated[
+Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
+Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
+BufferMinutes = Annotated[StrictInt, Field(ge=0, le=240)]
+
+_RATE = re.compile(r"^(0(\.[0-9]{1,2})?|1(\.0{1,2})?)$")
+
+
+def _rate(value: Any) -> Any:
+    """A decimal string such as "0.50" (or a JSON number) from 0 to 1, at most two digits."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError('A rate is a decimal string from "0" to "1", for example "0.50".')
+    if isinstance(value, str) and not _RATE.match(value):
+        raise ValueError('A rate is a decimal string from "0" to "1" with at most two digits.')
+    return Decimal(str(value))
+
+
+RateIn = Annotated[
     Decimal,
-    Field(ge=0, le=1, decimal_places=2, allow_inf_nan=False),
-    PlainSerializer(lambda d: format(d.quantize(Decimal("0.01")), "f"), return_type=str),
+    BeforeValidator(_rate),
+    Field(ge=0, le=1, decimal_places=2),
     WithJsonSchema(
-        {"type": "string", "pattern": r"^(0(\.\d{1,2})?|1(\.0{1,2})?)$", "examples": ["0.50"]}
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _RATE.pattern},
+                {"type": "number", "minimum": 0, "maximum": 1},
+            ],
+            "examples": ["0.50"],
+        }
     ),
 ]
-BufferMinutes = Annotated[int, Field(ge=0, le=240), NotBool]
+RateOut = Annotated[
+    Decimal,
+    PlainSerializer(lambda d: format(d.quantize(Decimal("0.01")), "f"), return_type=str),
+    WithJsonSchema({"type": "string", "examples": ["0.50"]}),
+]
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 City = Annotated[str, Field(min_length=1, max_length=120)]
 Address = Annotated[str, Field(min_length=1, max_length=300)]
@@ -102,7 +120,7 @@ class ClinicCreate(Schema):
     currency: Currency
     latitude: Latitude
     longitude: Longitude
-    additional_area_rate: Rate = Decimal("0.50")
+    additional_area_rate: RateIn = Decimal("0.50")
     buffer_minutes: BufferMinutes = 0
 
 
@@ -115,7 +133,7 @@ class ClinicUpdate(PatchSchema):
     currency: Currency | None = None
     latitude: Latitude | None = None
     longitude: Longitude | None = None
-    additional_area_rate: Rate | None = None
+    additional_area_rate: RateIn | None = None
     buffer_minutes: BufferMinutes | None = None
 
 
@@ -129,7 +147,7 @@ class ClinicRead(ReadSchema):
     currency: str
     latitude: float
     longitude: float
-    additional_area_rate: Rate
+    additional_area_rate: RateOut
     buffer_minutes: int
     created_at: datetime
     updated_at: datetime
@@ -143,7 +161,7 @@ class ClinicListItem(ClinicRead):
 
 # --- prices ---------------------------------------------------------------------------------
 
-_PRICE = re.compile(rf"^\d{{1,{MAX_PRICE_INTEGER_DIGITS}}}(\.\d{{1,12}})?$")
+_PRICE = re.compile(rf"^[0-9]{{1,{MAX_PRICE_INTEGER_DIGITS}}}(\.[0-9]{{1,12}})?$")
 
 
 def _price(value: Any) -> Decimal:
@@ -166,7 +184,15 @@ def _price(value: Any) -> Decimal:
 Price = Annotated[
     Decimal,
     BeforeValidator(_price),
-    WithJsonSchema({"type": "string", "pattern": _PRICE.pattern, "examples": ["375.00"]}),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {"type": "string", "pattern": _PRICE.pattern},
+                {"type": "integer", "minimum": 1, "maximum": 10**MAX_PRICE_INTEGER_DIGITS - 1},
+            ],
+            "examples": ["375.00"],
+        }
+    ),
 ]
 
 

@@ -53,7 +53,7 @@ class PlanArea(Base):
     """One quoted line: an area of the plan, its price and the rate it is charged at."""
 
     __tablename__ = "plan_areas"
-    __table_args__ = (CheckConstraint("rate > 0 AND rate <= 1", name="rate"),)
+    __table_args__ = (CheckConstraint("rate >= 0 AND rate <= 1", name="rate"),)
 
     plan_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("treatment_plans.id", ondelete="CASCADE"), primary_key=True

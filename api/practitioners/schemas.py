@@ -4,11 +4,11 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
 
-from api.clinics.schemas import NotBool
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
+from api.common.types import Bool, Instant, IsoDate, StrictInt
 
 START_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 END_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
@@ -38,7 +38,7 @@ Qualifications = Annotated[
     AfterValidator(_qualifications),
 ]
 ClinicIds = Annotated[list[uuid.UUID], Field(max_length=100)]
-Instant = Annotated[AwareDatetime, AfterValidator(_in_range)]
+Moment = Annotated[Instant, AfterValidator(_in_range)]
 
 
 class PractitionerCreate(Schema):
@@ -46,10 +46,10 @@ class PractitionerCreate(Schema):
     family_name: FamilyName
     license_number: LicenseNumber
     license_authority: LicenseAuthority
-    license_expires_on: date = Field(description="The licence is valid through this day.")
+    license_expires_on: IsoDate = Field(description="The licence is valid through this day.")
     qualifications: Qualifications = Field(default_factory=list)
     clinic_ids: ClinicIds = Field(default_factory=list)
-    active: bool = True
+    active: Bool = True
 
 
 class PractitionerUpdate(PatchSchema):
@@ -57,10 +57,10 @@ class PractitionerUpdate(PatchSchema):
     family_name: FamilyName | None = None
     license_number: LicenseNumber | None = None
     license_authority: LicenseAuthority | None = None
-    license_expires_on: date | None = None
+    license_expires_on: IsoDate | None = None
     qualifications: Qualifications | None = None
     clinic_ids: ClinicIds | None = None
-    active: bool | None = None
+    active: Bool | None = None
 
 
 class PractitionerRead(ReadSchema):
@@ -81,7 +81,7 @@ class WorkingHoursIn(Schema):
     """One weekly interval in the clinic's local wall-clock time."""
 
     clinic_id: uuid.UUID
-    weekday: Annotated[int, NotBool] = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
+    weekday: StrictInt = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
     start: str = Field(pattern=START_PATTERN, examples=["09:00"])
     end: str = Field(pattern=END_PATTERN, examples=["17:30"], description='"24:00" is midnight.')
 
@@ -94,8 +94,8 @@ class WorkingHoursOut(BaseModel):
 
 
 class TimeOffCreate(Schema):
-    starts_at: Instant
-    ends_at: Instant
+    starts_at: Moment
+    ends_at: Moment
     reason: str = Field(default="", max_length=300)
 
 

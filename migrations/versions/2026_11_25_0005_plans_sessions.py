@@ -99,7 +99,7 @@ def upgrade() -> None:
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("price", sa.Numeric(precision=12, scale=3), nullable=False),
         sa.Column("rate", sa.Numeric(precision=4, scale=2), nullable=False),
-        sa.CheckConstraint("rate > 0 AND rate <= 1", name=op.f("ck_plan_areas_rate")),
+        sa.CheckConstraint("rate >= 0 AND rate <= 1", name=op.f("ck_plan_areas_rate")),
         sa.ForeignKeyConstraint(
             ["area_code"],
             ["treatment_areas.code"],

@@ -78,6 +78,12 @@ def test_country_and_currency_codes_are_normalized_to_upper_case(
         ("buffer_minutes", 1.5),
         ("buffer_minutes", True),
         ("latitude", True),
+        ("latitude", "48.85"),
+        ("buffer_minutes", "5"),
+        ("additional_area_rate", ".5"),
+        ("additional_area_rate", " 0.5"),
+        ("additional_area_rate", True),
+        ("additional_area_rate", 0.555),
         ("name", ""),
         ("address", "x" * 301),
         ("unknown_field", 1),
@@ -101,6 +107,12 @@ def test_missing_required_field_is_422(
     del body[field]
     assert client.post(URL, json=body, headers=as_admin).status_code == 422
     assert clinic_count(db) == 0
+
+
+def test_rate_may_be_a_json_number(client: TestClient, as_admin: dict[str, str]) -> None:
+    response = client.post(URL, json=clinic_body(additional_area_rate=0.5), headers=as_admin)
+    assert response.status_code == 201
+    assert response.json()["additional_area_rate"] == "0.50"
 
 
 def test_boundary_values_are_accepted(client: TestClient, as_admin: dict[str, str]) -> None:

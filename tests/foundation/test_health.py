@@ -4,7 +4,7 @@ from sqlalchemy import Connection, text
 from api.config import Settings
 from api.db import make_engine
 from api.main import create_app
-from tests.databases import TestDatabases
+from tests.databases import DatabaseFactory
 
 
 def test_health_answers_ok(client: TestClient) -> None:
@@ -27,7 +27,7 @@ def test_not_ready_when_schema_is_behind(client: TestClient, connection: Connect
     assert response.json()["status"] == 503
 
 
-def test_not_ready_on_an_empty_database(databases: TestDatabases) -> None:
+def test_not_ready_on_an_empty_database(databases: DatabaseFactory) -> None:
     with databases.fresh(migrated=False) as url:
         engine = make_engine(url)
         try:

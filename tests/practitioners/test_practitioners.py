@@ -60,6 +60,10 @@ def test_admin_creates_a_practitioner(
         ("clinic_ids", ["not-a-uuid"]),
         ("clinic_ids", [MISSING]),
         ("active", "perhaps"),
+        ("active", 0),
+        ("active", "true"),
+        ("license_expires_on", 0),
+        ("license_expires_on", "2030-12-31T00:00:00"),
         ("nickname", "Doc"),
     ],
 )

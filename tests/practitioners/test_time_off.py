@@ -62,6 +62,8 @@ def test_time_off_is_created_listed_by_start_and_deleted(
         {"starts_at": "2030-03-02T09:00:00"},
         {"ends_at": "2030-03-02T13:00:00"},
         {"starts_at": "yesterday"},
+        {"starts_at": 1900000000},
+        {"starts_at": "1900000000"},
         {"starts_at": "0001-01-01T00:00:00+05:00"},
         {"ends_at": "9999-12-31T23:59:59-05:00"},
         {"reason": "x" * 301},

@@ -173,6 +173,7 @@ def test_inverted_or_malformed_intervals_are_422(
         {"weekday": -1},
         {"weekday": "monday"},
         {"weekday": True},
+        {"weekday": "1"},
         {"clinic_id": "not-a-uuid"},
         {"extra": True},
     ],

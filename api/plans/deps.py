@@ -1,0 +1,108 @@
+"""Who sees which treatment plans, and the dependencies that load a visible plan.
+
+The rule: an admin sees every plan; a receptionist or practitioner sees a plan when the
+patient's home clinic or the plan's clinic is one of their clinics; a patient sees only their
+own plans. A plan the caller may not see answers 404, as if it did not exist.
+"""
+
+import hashlib
+import uuid
+from typing import Annotated
+
+from fastapi import Depends, Header
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import Session, selectinload
+
+from api.auth.deps import CurrentUser, clinic_scope, require_roles
+from api.db import DbSession
+from api.errors import NotFound, PreconditionFailed
+from api.patients.models import Patient
+from api.plans.models import TreatmentPlan
+from api.users.models import Role, User
+
+ConsentingUser = Annotated[
+    User, Depends(require_roles(Role.ADMIN, Role.PRACTITIONER, Role.PATIENT))
+]
+
+
+def visible_plans(user: User) -> ColumnElement[bool]:
+    """A WHERE clause keeping the plans `user` may see (see the module's rule)."""
+    if user.role == Role.PATIENT:
+        if user.patient_id is None:
+            return false()
+        return TreatmentPlan.patient_id == user.patient_id
+    scope = clinic_scope(user)
+    if scope is None:
+        return true()
+    if not scope:
+        return false()
+    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(scope))
+    return or_(TreatmentPlan.clinic_id.in_(scope), TreatmentPlan.patient_id.in_(home_patients))
+
+
+def patient_visible(user: User, patient: Patient) -> bool:
+    """Whether `user` may name `patient` in a plan: admins any, staff their clinics' patients
+    (by home clinic), a patient themself."""
+    if user.role == Role.PATIENT:
+        return user.patient_id == patient.id
+    scope = clinic_scope(user)
+    return scope is None or patient.home_clinic_id in scope
+
+
+def _load_visible(
+    db: Session, user: User, plan_id: uuid.UUID, *, for_update: bool
+) -> TreatmentPlan:
+    stmt = (
+        select(TreatmentPlan)
+        .where(TreatmentPlan.id == plan_id, visible_plans(user))
+        .options(selectinload(TreatmentPlan.areas))
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=TreatmentPlan)
+    plan = db.scalar(stmt)
+    if plan is None:
+        raise NotFound("Treatment plan")
+    return plan
+
+
+def get_visible_plan(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> TreatmentPlan:
+    """The plan `plan_id` with its areas, or 404 when unknown or not visible to the caller."""
+    return _load_visible(db, user, plan_id, for_update=False)
+
+
+def get_plan_to_change(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> TreatmentPlan:
+    """Like `get_visible_plan`, with the row locked until the request's transaction ends, so
+    two concurrent changes (two consents, say) are decided one after the other."""
+    return _load_visible(db, user, plan_id, for_update=True)
+
+
+VisiblePlan = Annotated[TreatmentPlan, Depends(get_visible_plan)]
+PlanToChange = Annotated[TreatmentPlan, Depends(get_plan_to_change)]
+
+
+def plan_etag(plan: TreatmentPlan) -> str:
+    """A strong ETag from the plan's id and last change."""
+    digest = hashlib.sha256(f"{plan.id}:{plan.updated_at.isoformat()}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def if_match(
+    value: Annotated[
+        str | None,
+        Header(alias="If-Match", max_length=2000, description="ETag of the version you read."),
+    ] = None,
+) -> str | None:
+    return value
+
+
+IfMatch = Annotated[str | None, Depends(if_match)]
+
+
+def check_if_match(plan: TreatmentPlan, header: str | None) -> None:
+    """412 when `If-Match` was sent and names neither `*` nor the plan's current ETag."""
+    if header is None:
+        return
+    current = plan_etag(plan)
+    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
+    if "*" not in tags and current not in tags:
+        raise PreconditionFailed()

@@ -1,0 +1,142 @@
+"""/api/v1/treatment-plans: create, read, list, change while proposed, consent, cancel."""
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+from sqlalchemy.orm import Session
+
+from api.audit.service import AuditorDep
+from api.auth.deps import ClinicalUser, CurrentUser
+from api.common.pagination import Page, PageDep
+from api.db import DbSession
+from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
+from api.plans import service
+from api.plans.deps import (
+    ConsentingUser,
+    IfMatch,
+    PlanToChange,
+    VisiblePlan,
+    check_if_match,
+    plan_etag,
+)
+from api.plans.models import TreatmentPlan
+from api.plans.schemas import (
+    CancelBody,
+    ConsentBody,
+    PlanCreate,
+    PlanDetail,
+    PlanRead,
+    PlanStatus,
+    PlanUpdate,
+    plan_detail,
+    plan_read,
+)
+
+RESOURCE = "treatment_plan"
+
+router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+
+
+def _detail(db: Session, plan: TreatmentPlan, response: Response) -> PlanDetail:
+    response.headers["ETag"] = plan_etag(plan)
+    sessions = service.plan_sessions(db, plan.id)
+    return plan_detail(plan, sessions, service.clinic_timezone(db, plan.clinic_id))
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT_RESPONSES,
+    summary="Propose a treatment plan (safety gates and quote)",
+)
+def create_plan(
+    db: DbSession, user: ClinicalUser, auditor: AuditorDep, body: PlanCreate, response: Response
+) -> PlanDetail:
+    plan = service.create_plan(db, body, user)
+    auditor.record("create", RESOURCE, plan.id, plan.patient_id)
+    return _detail(db, plan, response)
+
+
+@router.get("", summary="List treatment plans")
+def list_plans(
+    db: DbSession,
+    user: CurrentUser,
+    auditor: AuditorDep,
+    page: PageDep,
+    patient_id: uuid.UUID | None = None,
+    practitioner_id: uuid.UUID | None = None,
+    clinic_id: uuid.UUID | None = None,
+    status: PlanStatus | None = None,
+) -> Page[PlanRead]:
+    filters = service.PlanFilters(patient_id, practitioner_id, clinic_id, status)
+    plans, cursor = service.list_plans(db, user, filters, page)
+    counts = service.count_sessions(db, [p.id for p in plans])
+    for plan in plans:
+        auditor.record("read", RESOURCE, plan.id, plan.patient_id)
+    return Page(items=[plan_read(p, *counts[p.id]) for p in plans], next_cursor=cursor)
+
+
+@router.get("/{plan_id}", summary="Read a treatment plan with its sessions and follow-ups")
+def get_plan(
+    db: DbSession, plan: VisiblePlan, auditor: AuditorDep, response: Response
+) -> PlanDetail:
+    auditor.record("read", RESOURCE, plan.id, plan.patient_id)
+    return _detail(db, plan, response)
+
+
+@router.patch(
+    "/{plan_id}",
+    responses={**CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    summary="Change a proposed plan (honours If-Match)",
+)
+def update_plan(
+    db: DbSession,
+    user: ClinicalUser,
+    plan: PlanToChange,
+    auditor: AuditorDep,
+    body: PlanUpdate,
+    if_match: IfMatch,
+    response: Response,
+) -> PlanDetail:
+    check_if_match(plan, if_match)
+    service.update_plan(db, plan, body, user)
+    auditor.record("update", RESOURCE, plan.id, plan.patient_id)
+    return _detail(db, plan, response)
+
+
+@router.post(
+    "/{plan_id}/consent",
+    responses=CONFLICT_RESPONSES,
+    summary="Record consent: proposed → active",
+)
+def consent(
+    db: DbSession,
+    user: ConsentingUser,
+    plan: PlanToChange,
+    auditor: AuditorDep,
+    response: Response,
+    body: ConsentBody | None = None,
+) -> PlanDetail:
+    service.consent(db, plan, body.signed_at if body else None, user)
+    auditor.record("update", RESOURCE, plan.id, plan.patient_id)
+    return _detail(db, plan, response)
+
+
+@router.post(
+    "/{plan_id}/cancel",
+    responses=CONFLICT_RESPONSES,
+    summary="Cancel the plan and its sessions still to come",
+)
+def cancel(
+    db: DbSession,
+    _user: ClinicalUser,
+    plan: PlanToChange,
+    auditor: AuditorDep,
+    body: CancelBody,
+    response: Response,
+) -> PlanDetail:
+    cancelled = service.cancel_plan(db, plan, body.reason)
+    auditor.record("update", RESOURCE, plan.id, plan.patient_id)
+    for session in cancelled:
+        auditor.record("update", "session", session.id, plan.patient_id)
+    return _detail(db, plan, response)

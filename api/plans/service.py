@@ -1,0 +1,296 @@
+"""Treatment plans: creation behind the safety gates, changes while proposed, consent,
+cancellation and completion.
+
+Counting: `sessions_booked` is the number of the plan's sessions that are not cancelled
+(booked, checked in, completed or no-show) — exactly what counts against `sessions_planned`,
+since a plan never has more non-cancelled sessions than planned; `sessions_completed` counts
+the completed ones.
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from api.clinics.models import Clinic
+from api.common import clock
+from api.common.pagination import PageParams, SortKey, paginate
+from api.errors import InvalidInput, RuleConflict
+from api.plans import eligibility
+from api.plans.deps import visible_plans
+from api.plans.models import PlanArea, TreatmentPlan
+from api.plans.quotes import Quote, quote
+from api.plans.schemas import PlanCreate, PlanUpdate
+from api.safety import gates
+from api.sessions.models import TreatmentSession
+from api.users.models import Role, User
+
+LATE_CANCELLATION = timedelta(hours=24)
+
+
+def _apply_quote(plan: TreatmentPlan, q: Quote) -> None:
+    plan.currency = q.currency
+    plan.session_price = q.session_price
+    plan.total = q.total
+    plan.areas = [
+        PlanArea(area_code=line.area_code, position=i, price=line.price, rate=line.rate)
+        for i, line in enumerate(q.lines)
+    ]
+
+
+def _touch(plan: TreatmentPlan) -> None:
+    # The ETag is made from updated_at: make sure every change moves it, even on a frozen clock.
+    plan.updated_at = max(clock.now(), plan.updated_at + timedelta(microseconds=1))
+
+
+def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
+    """Create a `proposed` plan once every safety gate passes, with its quote.
+
+    An `override_reason` is kept only from a practitioner's account (an admin's does not
+    accept a relative contraindication); `sessions_planned` defaults to the recommendation.
+    """
+    terms = eligibility.load_terms(
+        db,
+        user,
+        patient_id=data.patient_id,
+        practitioner_id=data.practitioner_id,
+        clinic_id=data.clinic_id,
+        formulation_id=data.formulation_id,
+        indication=data.indication,
+        area_codes=data.area_codes,
+    )
+    intake = gates.latest_intake(db, terms.patient.id)
+    by_practitioner = user.role == Role.PRACTITIONER
+    eligibility.run_gates(db, terms, intake, data.override_reason, by_practitioner)
+    sessions = data.sessions_planned or eligibility.recommended_sessions(
+        data.indication, eligibility.grades_of(intake, data.area_codes)
+    )
+    plan = TreatmentPlan(
+        patient_id=terms.patient.id,
+        practitioner_id=terms.practitioner.id,
+        clinic_id=terms.clinic.id,
+        indication=data.indication,
+        formulation_id=terms.formulation.id,
+        cadence=data.cadence,
+        sessions_planned=sessions,
+        status="proposed",
+        override_reason=data.override_reason if by_practitioner else None,
+        created_by=user.id,
+    )
+    _apply_quote(
+        plan,
+        quote(
+            terms.area_prices, terms.clinic.additional_area_rate, terms.clinic.currency, sessions
+        ),
+    )
+    db.add(plan)
+    db.flush()
+    return plan
+
+
+def _invalid_transition(detail: str) -> RuleConflict:
+    return RuleConflict.one("invalid_transition", detail)
+
+
+def count_sessions(db: Session, plan_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
+    """(sessions_booked, sessions_completed) for each plan, in one query."""
+    if not plan_ids:
+        return {}
+    rows = db.execute(
+        select(
+            TreatmentSession.plan_id,
+            func.sum(case((TreatmentSession.status != "cancelled", 1), else_=0)),
+            func.sum(case((TreatmentSession.status == "completed", 1), else_=0)),
+        )
+        .where(TreatmentSession.plan_id.in_(plan_ids))
+        .group_by(TreatmentSession.plan_id)
+    ).tuples()
+    counts = {plan_id: (int(booked or 0), int(done or 0)) for plan_id, booked, done in rows}
+    return {plan_id: counts.get(plan_id, (0, 0)) for plan_id in plan_ids}
+
+
+def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) -> TreatmentPlan:
+    """Change a plan while it is `proposed`: the gates run again on the merged terms and the
+    quote is made again from today's prices. A kept `override_reason` was given by a
+    practitioner; a new one counts only from a practitioner's account. `sessions_planned`
+    cannot go below the sessions already booked (`plan_full`)."""
+    if plan.status != "proposed":
+        raise _invalid_transition(f"A {plan.status} plan can no longer be changed.")
+    fields = data.model_fields_set
+    area_codes = (
+        data.area_codes if data.area_codes is not None else [a.area_code for a in plan.areas]
+    )
+    indication = data.indication or plan.indication
+    terms = eligibility.load_terms(
+        db,
+        user,
+        patient_id=plan.patient_id,
+        practitioner_id=data.practitioner_id or plan.practitioner_id,
+        clinic_id=plan.clinic_id,
+        formulation_id=data.formulation_id or plan.formulation_id,
+        indication=indication,
+        area_codes=area_codes,
+        check_patient=False,  # the plan is visible, so its patient may be named
+    )
+    intake = gates.latest_intake(db, plan.patient_id)
+    if "override_reason" in fields:
+        override_reason = data.override_reason
+        by_practitioner = user.role == Role.PRACTITIONER
+    else:
+        override_reason, by_practitioner = plan.override_reason, True
+    eligibility.run_gates(db, terms, intake, override_reason, by_practitioner)
+    if "sessions_planned" in fields:
+        sessions = data.sessions_planned or eligibility.recommended_sessions(
+            indication, eligibility.grades_of(intake, area_codes)
+        )
+    else:
+        sessions = plan.sessions_planned
+    booked, _ = count_sessions(db, [plan.id])[plan.id]
+    if sessions < booked:
+        raise RuleConflict.one(
+            "plan_full",
+            f"The plan already has {booked} sessions booked; sessions_planned cannot be "
+            f"{sessions}.",
+        )
+    plan.practitioner_id = terms.practitioner.id
+    plan.indication = indication
+    plan.formulation_id = terms.formulation.id
+    plan.cadence = data.cadence or plan.cadence
+    plan.sessions_planned = sessions
+    plan.override_reason = override_reason if by_practitioner else None
+    # Clear the old lines first: a line's key is (plan, area) and may come back.
+    plan.areas.clear()
+    db.flush()
+    clinic = terms.clinic
+    _apply_quote(
+        plan, quote(terms.area_prices, clinic.additional_area_rate, clinic.currency, sessions)
+    )
+    _touch(plan)
+    db.flush()
+    return plan
+
+
+def consent(db: Session, plan: TreatmentPlan, signed_at: datetime | None, user: User) -> None:
+    """Record consent: `proposed` → `active`. A second consent, or consent to a cancelled or
+    completed plan, is an invalid transition; `signed_at` (default now) cannot be in the future."""
+    if plan.status != "proposed":
+        detail = (
+            "The plan is already consented to."
+            if plan.status == "active"
+            else f"A {plan.status} plan cannot be consented to."
+        )
+        raise _invalid_transition(detail)
+    now = clock.now()
+    if signed_at is not None and signed_at > now:
+        raise InvalidInput(["body", "signed_at"], "signed_at cannot be in the future.")
+    plan.status = "active"
+    plan.consented_at = signed_at or now
+    plan.consented_by = user.id
+    _touch(plan)
+    db.flush()
+
+
+def cancel_plan(db: Session, plan: TreatmentPlan, reason: str) -> list[TreatmentSession]:
+    """Cancel a proposed or active plan and, in the same transaction, every session of it
+    still to come (booked or checked in, starting after now); returns those sessions."""
+    if plan.status in ("completed", "cancelled"):
+        raise _invalid_transition(f"A {plan.status} plan cannot be cancelled.")
+    now = clock.now()
+    plan.status = "cancelled"
+    plan.cancelled_at = now
+    plan.cancel_reason = reason
+    _touch(plan)
+    upcoming = list(
+        db.scalars(
+            select(TreatmentSession).where(
+                TreatmentSession.plan_id == plan.id,
+                TreatmentSession.status.in_(("booked", "checked_in")),
+                TreatmentSession.starts_at > now,
+            )
+        )
+    )
+    for session in upcoming:
+        session.status = "cancelled"
+        session.cancelled_at = now
+        session.cancel_reason = f"Treatment plan cancelled: {reason}"
+        session.late_cancellation = session.starts_at - now < LATE_CANCELLATION
+    db.flush()
+    return upcoming
+
+
+def mark_completed_if_done(db: Session, plan: TreatmentPlan) -> bool:
+    """An active plan becomes `completed` when its last session is completed: it has
+    `sessions_planned` sessions that are not cancelled, none of them still to be done (booked
+    or checked in) and at least one completed (a no-show takes its place in the course; it
+    is not made up by an extra session). Call after a session completes; returns whether
+    the plan just completed."""
+    if plan.status != "active":
+        return False
+    by_status = dict(
+        db.execute(
+            select(TreatmentSession.status, func.count())
+            .where(TreatmentSession.plan_id == plan.id)
+            .group_by(TreatmentSession.status)
+        )
+        .tuples()
+        .all()
+    )
+    held = sum(n for status, n in by_status.items() if status != "cancelled")
+    still_open = by_status.get("booked", 0) + by_status.get("checked_in", 0)
+    if held < plan.sessions_planned or still_open or not by_status.get("completed"):
+        return False
+    plan.status = "completed"
+    _touch(plan)
+    db.flush()
+    return True
+
+
+def plan_sessions(db: Session, plan_id: uuid.UUID) -> list[TreatmentSession]:
+    """The plan's sessions in time order, with their follow-ups."""
+    return list(
+        db.scalars(
+            select(TreatmentSession)
+            .where(TreatmentSession.plan_id == plan_id)
+            .options(selectinload(TreatmentSession.follow_ups))
+            .order_by(TreatmentSession.starts_at, TreatmentSession.id)
+        )
+    )
+
+
+def clinic_timezone(db: Session, clinic_id: uuid.UUID) -> str:
+    timezone = db.scalar(select(Clinic.timezone).where(Clinic.id == clinic_id))
+    assert timezone is not None
+    return timezone
+
+
+@dataclass(frozen=True)
+class PlanFilters:
+    patient_id: uuid.UUID | None = None
+    practitioner_id: uuid.UUID | None = None
+    clinic_id: uuid.UUID | None = None
+    status: str | None = None
+
+
+def list_plans(
+    db: Session, user: User, filters: PlanFilters, params: PageParams
+) -> tuple[list[TreatmentPlan], str | None]:
+    """The plans visible to `user`, newest first, with their areas loaded."""
+    stmt = (
+        select(TreatmentPlan).where(visible_plans(user)).options(selectinload(TreatmentPlan.areas))
+    )
+    if filters.patient_id is not None:
+        stmt = stmt.where(TreatmentPlan.patient_id == filters.patient_id)
+    if filters.practitioner_id is not None:
+        stmt = stmt.where(TreatmentPlan.practitioner_id == filters.practitioner_id)
+    if filters.clinic_id is not None:
+        stmt = stmt.where(TreatmentPlan.clinic_id == filters.clinic_id)
+    if filters.status is not None:
+        stmt = stmt.where(TreatmentPlan.status == filters.status)
+    keys = [
+        SortKey(TreatmentPlan.created_at, descending=True),
+        SortKey(TreatmentPlan.id, descending=True),
+    ]
+    return paginate(db, stmt, keys, params)

@@ -1,0 +1,199 @@
+"""The gates a treatment plan must pass, and the ones booking re-runs before each session.
+
+Every gate returns the conflicts it finds (never raises), so a caller can collect them all and
+refuse once with every reason. "Today" is always the clinic-local date.
+"""
+
+import uuid
+from collections.abc import Sequence
+from datetime import date
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, object_session, selectinload
+
+from api.catalogue.models import Contraindication, FormulationIngredient
+from api.clinics.models import Clinic
+from api.common import clock
+from api.errors import ConflictItem
+from api.patients.models import Intake, Patient
+from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
+from api.safety.allergies import allergy_conflicts
+
+ADULT_AGE = 18
+
+
+class PlanLike(Protocol):
+    """What the allergy re-check needs of a treatment plan (safety sits below plans)."""
+
+    @property
+    def patient_id(self) -> uuid.UUID: ...
+
+    @property
+    def formulation_id(self) -> uuid.UUID: ...
+
+
+def local_today(clinic: Clinic) -> date:
+    """Today's date in the clinic's own time zone."""
+    return clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
+
+
+def age_on(date_of_birth: date, day: date) -> int:
+    """Completed years on `day` (someone born on 29 February turns a year older on 1 March)."""
+    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
+    return day.year - date_of_birth.year - int(before_birthday)
+
+
+def age_conflicts(patient: Patient, day: date) -> list[ConflictItem]:
+    """A patient must be 18 or older on `day` (the clinic-local date)."""
+    age = age_on(patient.date_of_birth, day)
+    if age >= ADULT_AGE:
+        return []
+    return [
+        ConflictItem(
+            code="under_age",
+            detail=f"The patient is {age} on {day.isoformat()}; treatment needs 18 or older.",
+        )
+    ]
+
+
+def latest_intake(db: Session, patient_id: uuid.UUID) -> Intake | None:
+    """The intake with the greatest `measured_on`, ties broken by creation; with its details."""
+    return db.scalar(
+        select(Intake)
+        .where(Intake.patient_id == patient_id)
+        .options(selectinload(Intake.cellulite), selectinload(Intake.contraindications))
+        .order_by(Intake.measured_on.desc(), Intake.created_at.desc(), Intake.id.desc())
+        .limit(1)
+    )
+
+
+def intake_conflicts(intake: Intake | None) -> list[ConflictItem]:
+    """A plan needs an intake on record."""
+    if intake is not None:
+        return []
+    return [ConflictItem(code="no_intake", detail="The patient has no intake on record.")]
+
+
+def contraindication_conflicts(
+    db: Session,
+    intake: Intake | None,
+    override_reason: str | None,
+    override_by_practitioner: bool,
+) -> list[ConflictItem]:
+    """Contraindications in the latest intake: an absolute one always refuses; a relative one
+    refuses unless an `override_reason` was given from a practitioner's account."""
+    if intake is None or not intake.contraindications:
+        return []
+    codes = [c.code for c in intake.contraindications]
+    catalogue = {
+        c.code: c
+        for c in db.scalars(select(Contraindication).where(Contraindication.code.in_(codes)))
+    }
+    conflicts = []
+    for code in codes:
+        entry = catalogue[code]
+        if entry.kind == "absolute":
+            detail = f"Absolute contraindication in the latest intake: {entry.name}."
+        elif override_reason is None:
+            detail = (
+                f"Relative contraindication in the latest intake: {entry.name}; "
+                "a practitioner must give an override_reason."
+            )
+        elif not override_by_practitioner:
+            detail = (
+                f"Relative contraindication in the latest intake: {entry.name}; "
+                "only a practitioner's account may give an override_reason."
+            )
+        else:
+            continue
+        conflicts.append(
+            ConflictItem(code="contraindication", detail=detail, contraindication_code=code)
+        )
+    return conflicts
+
+
+def _works_at(practitioner: Practitioner, clinic_id: uuid.UUID) -> bool:
+    if "clinics" not in practitioner.__dict__:
+        # Not loaded (the relationship is lazy="raise"): ask the database directly.
+        db = object_session(practitioner)
+        if db is not None:
+            found = db.scalar(
+                select(practitioner_clinics.c.clinic_id).where(
+                    practitioner_clinics.c.practitioner_id == practitioner.id,
+                    practitioner_clinics.c.clinic_id == clinic_id,
+                )
+            )
+            return found is not None
+    return any(c.id == clinic_id for c in practitioner.clinics)
+
+
+def licence_and_qualification_conflicts(
+    practitioner: Practitioner, clinic: Clinic, day: date
+) -> list[ConflictItem]:
+    """The practitioner must be active, qualified in mesotherapy (`not_qualified`), licensed
+    on `day` — valid through its expiry date (`licence`) — and work at `clinic`
+    (`not_qualified`). Used at plan creation, booking and check-in."""
+    conflicts = []
+    if not practitioner.active:
+        conflicts.append(
+            ConflictItem(code="not_qualified", detail="The practitioner is not active.")
+        )
+    if MESOTHERAPY not in practitioner.qualifications:
+        conflicts.append(
+            ConflictItem(
+                code="not_qualified",
+                detail="The practitioner is not qualified in mesotherapy.",
+            )
+        )
+    if not practitioner.is_licensed_on(day):
+        conflicts.append(
+            ConflictItem(
+                code="licence",
+                detail=(
+                    f"The practitioner's licence expired on "
+                    f"{practitioner.license_expires_on.isoformat()} "
+                    f"and is not valid on {day.isoformat()}."
+                ),
+            )
+        )
+    if not _works_at(practitioner, clinic.id):
+        conflicts.append(
+            ConflictItem(
+                code="not_qualified",
+                detail=f"The practitioner does not work at the clinic {clinic.name}.",
+            )
+        )
+    return conflicts
+
+
+def indication_conflicts(
+    indication: str, formulation_indications: Sequence[str]
+) -> list[ConflictItem]:
+    """The formulation must be meant for the plan's indication."""
+    if indication in formulation_indications:
+        return []
+    meant = ", ".join(sorted(formulation_indications)) or "nothing"
+    return [
+        ConflictItem(
+            code="not_indicated",
+            detail=f"The formulation is meant for {meant}, not {indication}.",
+        )
+    ]
+
+
+def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
+    return list(
+        db.scalars(
+            select(FormulationIngredient.substance_code).where(
+                FormulationIngredient.formulation_id == formulation_id
+            )
+        )
+    )
+
+
+def plan_allergy_conflicts(db: Session, plan: PlanLike) -> list[ConflictItem]:
+    """Allergy conflicts between the plan's formulation and the patient's active allergies as
+    recorded now; booking and check-in run it again so a later allergy stops what is to come."""
+    return allergy_conflicts(db, plan.patient_id, formulation_substances(db, plan.formulation_id))
