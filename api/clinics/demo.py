@@ -71,10 +71,13 @@ CLINICS: dict[str, tuple[str, str, str, str, str, str, float, float, int, dict[s
 
 # Staff demo accounts and the clinics they work at (the practitioner's also follow their
 # practitioner record, see api/practitioners/demo.py).
-STAFF_CLINICS = {
-    "receptionist@demo.meso-clinic.test": ["paris"],
-    "practitioner@demo.meso-clinic.test": ["paris"],
-}
+STAFF_CLINICS = {Role.RECEPTIONIST: ["paris"], Role.PRACTITIONER: ["paris"]}
+
+
+def demo_account(db: Session, ctx: "DemoContext", role: Role) -> User | None:
+    """The demo login of `role` that the users step made (found through `ctx.logins`)."""
+    emails = [email for login_role, email, _ in ctx.logins if login_role == role.value]
+    return db.scalar(select(User).where(User.email == emails[0])) if emails else None
 
 
 def seed_clinics(db: Session, ctx: "DemoContext") -> None:
@@ -115,9 +118,9 @@ def seed_clinics(db: Session, ctx: "DemoContext") -> None:
             for area in areas
         )
         clinics[key] = clinic
-    for email, keys in STAFF_CLINICS.items():
-        user = db.scalar(select(User).where(User.email == email))
-        if user is not None and user.role in (Role.RECEPTIONIST, Role.PRACTITIONER):
+    for role, keys in STAFF_CLINICS.items():
+        user = demo_account(db, ctx, role)
+        if user is not None:
             user.clinics = [clinics[k] for k in keys]
     db.flush()
     ctx.objects["clinics"] = clinics

@@ -4,17 +4,15 @@ two clinics and is the demo practitioner account's record."""
 from datetime import date
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.clinics.demo import demo_account
 from api.practitioners.models import MESOTHERAPY, Practitioner, WorkingHours
 from api.practitioners.schedule import to_minutes
-from api.users.models import User
+from api.users.models import Role
 
 if TYPE_CHECKING:
     from api.demo import DemoContext
-
-DEMO_PRACTITIONER_EMAIL = "practitioner@demo.meso-clinic.test"
 
 MON_TO_FRI = (0, 1, 2, 3, 4)
 
@@ -98,7 +96,7 @@ def seed_practitioners(db: Session, ctx: "DemoContext") -> None:
             for weekday in weekdays
         )
         practitioners.append(practitioner)
-    account = db.scalar(select(User).where(User.email == DEMO_PRACTITIONER_EMAIL))
+    account = demo_account(db, ctx, Role.PRACTITIONER)
     if account is not None:
         account.practitioner_id = practitioners[0].id
         account.clinics = list(practitioners[0].clinics)

@@ -18,9 +18,11 @@ from tests.factories import make_user
 
 def seed(db: Session) -> DemoContext:
     # The accounts as the users step makes them (without hashing four passwords).
-    for role in Role:
-        make_user(db, role, email=f"{role.value}@demo.meso-clinic.test")
     ctx = DemoContext()
+    for role in Role:
+        email = f"{role.value}@demo.example.com"
+        make_user(db, role, email=email)
+        ctx.logins.append((role.value, email, "secret"))
     seed_clinics(db, ctx)
     seed_practitioners(db, ctx)
     return ctx
@@ -57,11 +59,11 @@ def test_demo_clinics_practitioners_and_staff_links(db: Session) -> None:
         assert hours
         assert {h.clinic_id for h in hours} <= {c.id for c in practitioner.clinics}
 
-    account = db.scalar(select(User).where(User.email == "practitioner@demo.meso-clinic.test"))
+    account = db.scalar(select(User).where(User.email == "practitioner@demo.example.com"))
     assert account is not None
     linked = db.get(Practitioner, account.practitioner_id)
     assert linked is practitioners[0]
     assert clinics["paris"].id in account.clinic_ids
-    receptionist = db.scalar(select(User).where(User.email == "receptionist@demo.meso-clinic.test"))
+    receptionist = db.scalar(select(User).where(User.email == "receptionist@demo.example.com"))
     assert receptionist is not None
     assert receptionist.clinic_ids == [clinics["paris"].id]
