@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.patients.demo import seed_patients
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
@@ -33,7 +34,7 @@ def _users(db: Session, ctx: DemoContext) -> None:
         ctx.logins.append((role.value, email, DEMO_PASSWORD))
 
 
-SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users]
+SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users, seed_patients]
 
 
 def database_is_empty(db: Session) -> bool:
