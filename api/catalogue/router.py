@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, status
 from api.auth.deps import AdminUser, CurrentUser
 from api.catalogue import service
 from api.catalogue.schemas import (
+    NO_NUL,
     AllergenClassCreate,
     AllergenClassRead,
     ContraindicationCreate,
@@ -28,8 +29,8 @@ from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 
 router = APIRouter(tags=["catalogue"], responses=COMMON_RESPONSES)
 
-CodePath = Annotated[str, Path(max_length=40)]
-CodeQuery = Annotated[str | None, Query(max_length=40)]
+CodePath = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
+CodeQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
 
 
 @router.get("/treatment-areas", summary="List treatment areas")

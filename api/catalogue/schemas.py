@@ -7,12 +7,16 @@ from pydantic import Field, StringConstraints, field_validator
 
 from api.common.schemas import ReadSchema, Schema
 
+# PostgreSQL text cannot hold NUL; refusing it here keeps such input a 422, never a 500.
+NO_NUL = r"^[^\x00]*$"
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
 SizeClass = Literal["small", "medium", "large"]
 Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
 ContraindicationKind = Literal["absolute", "relative"]
-Alias = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+Alias = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+]
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -68,7 +72,7 @@ class IngredientRead(ReadSchema):
 
 class IngredientIn(Schema):
     substance_code: Code
-    concentration: Annotated[str, StringConstraints(min_length=1, max_length=60)]
+    concentration: Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=NO_NUL)]
 
 
 class FormulationRead(ReadSchema):
@@ -79,7 +83,7 @@ class FormulationRead(ReadSchema):
 
 
 class FormulationCreate(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
     indications: list[Indication] = Field(min_length=1, max_length=4)
     ingredients: list[IngredientIn] = Field(min_length=1, max_length=30)
 
@@ -100,5 +104,5 @@ class ContraindicationRead(ReadSchema):
 
 class ContraindicationCreate(Schema):
     code: Code
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
     kind: ContraindicationKind

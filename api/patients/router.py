@@ -11,6 +11,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
+from api.catalogue.schemas import NO_NUL
 from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
@@ -51,7 +52,11 @@ def list_patients(
     page: PageDep,
     q: Annotated[
         str | None,
-        Query(max_length=100, description="Case-insensitive substring of names or email."),
+        Query(
+            max_length=100,
+            pattern=NO_NUL,
+            description="Case-insensitive substring of names or email.",
+        ),
     ] = None,
     clinic_id: uuid.UUID | None = None,
     active: bool | None = None,

@@ -8,14 +8,18 @@ from typing import Annotated, Literal
 import phonenumbers
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
 
-from api.catalogue.schemas import Code, Indication
+from api.catalogue.schemas import NO_NUL, Code, Indication
 from api.common.schemas import ReadSchema, Schema
 
 Sex = Literal["female", "male", "other", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
 AllergyStatus = Literal["active", "inactive", "resolved"]
-PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+PersonName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
+]
+ShortText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_NUL)
+]
 
 
 def e164(value: str) -> str:
@@ -174,7 +178,7 @@ class IntakeCreate(Schema):
     cellulite: list[CelluliteGrade] = Field(default_factory=list, max_length=50)
     goals: list[Indication] = Field(default_factory=list, max_length=4)
     contraindications: list[Code] = Field(default_factory=list, max_length=50)
-    notes: str = Field(default="", max_length=5000)
+    notes: str = Field(default="", max_length=5000, pattern=NO_NUL)
 
     @model_validator(mode="after")
     def _no_repeats(self) -> "IntakeCreate":

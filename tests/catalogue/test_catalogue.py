@@ -245,3 +245,14 @@ def test_bad_catalogue_items_are_refused_and_nothing_is_written(
         key = "errors" if expected == 422 else "conflicts"
         assert response.json()[key]
     assert {m: count(db, m) for m in before} == before
+
+
+def test_nul_in_codes_is_422_not_a_server_error(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    headers = _headers(db, settings)
+    assert client.get("/api/v1/substances/lido%00caine", headers=headers).status_code == 422
+    response = client.get(
+        "/api/v1/substances", params={"allergen_class": "s\x00y"}, headers=headers
+    )
+    assert response.status_code == 422

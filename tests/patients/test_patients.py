@@ -352,3 +352,23 @@ def test_bad_page_parameters_are_422(
 ) -> None:
     response = client.get(URL, params=params, headers=world.as_admin)
     assert response.status_code == 422
+
+
+def test_nul_characters_are_422_not_a_server_error(
+    client: TestClient, db: Session, world: World
+) -> None:
+    assert client.get(URL, params={"q": "a\x00b"}, headers=world.as_admin).status_code == 422
+    before = count(db, Patient)
+    for field in ("given_name", "family_name", "email"):
+        body = _body(world, **{field: "Ca\x00mille"})
+        assert client.post(URL, json=body, headers=world.as_admin).status_code == 422, field
+    assert count(db, Patient) == before
+    url = f"/api/v1/patients/{world.patient.id}"
+    assert (
+        client.post(
+            f"{url}/allergies", json={"substance_text": "so\x00y"}, headers=world.as_admin
+        ).status_code
+        == 422
+    )
+    body = {"measured_on": "2026-01-05", "weight_kg": 60, "height_cm": 165, "notes": "\x00"}
+    assert client.post(f"{url}/intakes", json=body, headers=world.as_admin).status_code == 422
