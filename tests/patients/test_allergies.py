@@ -1,3 +1,4 @@
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -37,6 +38,14 @@ def test_an_allergy_names_a_substance_a_class_or_free_text(
     assert created["patient_id"] == str(world.patient.id)
     assert response.headers["ETag"]
     assert count(db, Allergy, patient_id=world.patient.id) == 1
+    event = db.scalar(select(AuditEvent).where(AuditEvent.resource == "allergy"))
+    assert event is not None
+    assert (event.action, event.resource_id, event.patient_id, event.actor_id) == (
+        "create",
+        uuid.UUID(created["id"]),
+        world.patient.id,
+        world.practitioner.id,
+    )
 
 
 BAD: list[dict[str, Any]] = [
