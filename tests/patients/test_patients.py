@@ -261,6 +261,7 @@ def test_search_is_a_case_insensitive_substring_of_names_and_email(
     assert _search(client, world, "MARTIN") == {str(tricky["plain"].id)}
     assert _search(client, world, "alice.m@example") == {str(tricky["plain"].id)}
     assert _search(client, world, "artI") == {str(tricky["plain"].id)}
+    assert _search(client, world, "SEÁN") == {str(tricky["obrien"].id)}
 
 
 @pytest.mark.parametrize(
