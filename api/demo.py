@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
@@ -40,7 +41,7 @@ def _users(db: Session, ctx: DemoContext) -> None:
 
 
 # Plans come after the steps that create clinics, practitioners and patients.
-SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users, seed_plans]
+SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users, seed_patients, seed_plans]
 
 
 def database_is_empty(db: Session) -> bool:

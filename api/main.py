@@ -12,11 +12,13 @@ from sqlalchemy import Engine
 from api import __doc__ as package_doc
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.catalogue.router import router as catalogue_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.users.router import router as users_router
 
@@ -32,6 +34,11 @@ Log in with **Authorize** (email and password). Errors are RFC 9457 `application
 TAGS = [
     {"name": "auth", "description": "Log in and read your own account."},
     {"name": "users", "description": "Accounts and roles (admins)."},
+    {"name": "patients", "description": "Patients, their allergies and intakes."},
+    {
+        "name": "catalogue",
+        "description": "Treatment areas, substances, formulations, contraindications.",
+    },
     {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
     {
         "name": "treatment plans",
@@ -47,6 +54,8 @@ def api_router() -> APIRouter:
     router.include_router(users_router)
     router.include_router(audit_router)
     router.include_router(plans_router)
+    router.include_router(patients_router)
+    router.include_router(catalogue_router)
     return router
 
 

@@ -1,0 +1,38 @@
+"""Entity tags for single resources and the `If-Match` precondition of PATCH."""
+
+import hashlib
+import uuid
+from datetime import datetime
+
+from fastapi import Response
+
+from api.errors import PreconditionFailed
+
+
+def etag_for(resource_id: uuid.UUID, updated_at: datetime) -> str:
+    """A strong ETag derived from the row's id and its last change."""
+    digest = hashlib.sha256(f"{resource_id}:{updated_at.isoformat()}".encode()).hexdigest()
+    return f'"{digest[:32]}"'
+
+
+def set_etag(response: Response, resource_id: uuid.UUID, updated_at: datetime) -> None:
+    response.headers["ETag"] = etag_for(resource_id, updated_at)
+
+
+def check_if_match(if_match: str | None, resource_id: uuid.UUID, updated_at: datetime) -> None:
+    """412 when `If-Match` is sent and names none of the current tags (`*` always matches).
+
+    Weak tags (`W/"…"`) are compared by their opaque part, as a client may have received a
+    weakened tag from a proxy.
+    """
+    if if_match is None:
+        return
+    current = etag_for(resource_id, updated_at)
+    for candidate in if_match.split(","):
+        tag = candidate.strip()
+        if tag == "*":
+            return
+        tag = tag.removeprefix("W/")
+        if tag == current or f'"{tag}"' == current:
+            return
+    raise PreconditionFailed()
