@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clinics.demo import seed_clinics
+from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
 from api.practitioners.demo import seed_practitioners
 from api.users.models import Role, User
@@ -46,6 +47,7 @@ SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [
     _users,
     seed_clinics,
     seed_practitioners,
+    seed_patients,
     seed_plans,
 ]
 

@@ -14,7 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -216,6 +216,18 @@ async def _on_integrity_error(_request: Request, exc: Exception) -> JSONResponse
     )
 
 
+async def _on_data_error(_request: Request, exc: Exception) -> JSONResponse:
+    # Input the database cannot store at all (a NUL character, a number beyond a column's
+    # range) that slipped past the schemas: still the client's input, so 422, never 500.
+    log.info("data error turned into 422: %s", exc)
+    return problem_response(
+        422,
+        "A value cannot be stored.",
+        slug="validation-error",
+        errors=[{"loc": ["body"], "msg": "A value cannot be stored.", "type": "value_error"}],
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "An unexpected error occurred.", slug="internal")
@@ -226,6 +238,7 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
+    app.add_exception_handler(DataError, _on_data_error)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

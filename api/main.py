@@ -12,12 +12,14 @@ from sqlalchemy import Engine
 from api import __doc__ as package_doc
 from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
+from api.catalogue.router import router as catalogue_router
 from api.clinics.router import router as clinics_router
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
 from api.users.router import router as users_router
@@ -39,6 +41,11 @@ TAGS = [
         "name": "practitioners",
         "description": "Physicians, their licences, clinics, working hours and time off.",
     },
+    {"name": "patients", "description": "Patients, their allergies and intakes."},
+    {
+        "name": "catalogue",
+        "description": "Treatment areas, substances, formulations, contraindications.",
+    },
     {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
     {
         "name": "treatment plans",
@@ -56,6 +63,8 @@ def api_router() -> APIRouter:
     router.include_router(practitioners_router)
     router.include_router(audit_router)
     router.include_router(plans_router)
+    router.include_router(patients_router)
+    router.include_router(catalogue_router)
     return router
 
 

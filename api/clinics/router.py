@@ -1,9 +1,9 @@
 """/api/v1/clinics: the clinic finder (no login) and clinic administration (admins)."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from api.auth.deps import AdminUser
 from api.clinics import service
@@ -18,7 +18,7 @@ from api.clinics.schemas import (
     PriceListIn,
     PriceOut,
 )
-from api.common.etag import IfMatch, check_if_match, etag_of
+from api.common.etag import check_if_match, set_etag
 from api.common.money import format_money
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
@@ -36,13 +36,16 @@ PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: problem_doc("Unknown clinic."),
     422: problem_doc("Malformed or out-of-bounds input."),
 }
+IfMatch = Annotated[
+    str | None, Header(max_length=2000, description="The `ETag` you read; a stale one is 412.")
+]
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
 }
 
 
 def _read(clinic: Clinic, response: Response) -> ClinicRead:
-    response.headers["ETag"] = etag_of(clinic.id, clinic.updated_at)
+    set_etag(response, clinic.id, clinic.updated_at)
     return ClinicRead.model_validate(clinic)
 
 
@@ -103,7 +106,7 @@ def update_clinic(
     if_match: IfMatch = None,
 ) -> ClinicRead:
     clinic = service.get_clinic(db, clinic_id)
-    check_if_match(if_match, etag_of(clinic.id, clinic.updated_at))
+    check_if_match(if_match, clinic.id, clinic.updated_at)
     return _read(service.update_clinic(db, clinic, body), response)
 
 

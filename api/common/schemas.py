@@ -1,12 +1,21 @@
 """Base schema and shared field types of the HTTP API."""
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Schema(BaseModel):
-    """Input schemas refuse unknown fields, so a typo is a 422 rather than silently ignored."""
+    """Input schemas refuse unknown fields, so a typo is a 422 rather than silently ignored,
+    and text with NUL characters, which PostgreSQL cannot store."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul_characters(cls, value: object) -> object:
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError("NUL characters are not allowed.")
+        return value
 
 
 class ReadSchema(BaseModel):

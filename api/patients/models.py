@@ -8,6 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.catalogue.models import in_values
+from api.clinics.models import Clinic
 from api.db import Base, IdMixin, TimestampMixin
 
 SEXES = ("female", "male", "other", "unknown")
@@ -27,6 +28,7 @@ class Patient(IdMixin, TimestampMixin, Base):
     phone: Mapped[str | None] = mapped_column(String(20))
     home_clinic_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("clinics.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
+    home_clinic: Mapped[Clinic] = relationship(lazy="raise")
 
 
 class Allergy(IdMixin, TimestampMixin, Base):

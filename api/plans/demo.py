@@ -71,7 +71,9 @@ def _candidates(
     db: Session, ctx: "DemoContext", spec: _Spec
 ) -> Iterator[tuple[Clinic, Practitioner, Patient, uuid.UUID, list[str]]]:
     practitioners: list[Practitioner] = list(ctx.objects.get("practitioners") or [])
-    patients: list[Patient] = list(ctx.objects.get("patients") or [])
+    # The patients step leaves a dict by key; a list is accepted too.
+    stored = ctx.objects.get("patients") or []
+    patients: list[Patient] = list(stored.values() if isinstance(stored, dict) else stored)
     formulations = db.scalars(
         select(Formulation)
         .options(selectinload(Formulation.indications))

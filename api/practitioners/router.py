@@ -2,12 +2,12 @@
 hours and time off (admins, or the practitioner themself)."""
 
 import uuid
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Header, Response, status
 
 from api.auth.deps import AdminUser, CurrentUser
-from api.common.etag import IfMatch, check_if_match, etag_of
+from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
@@ -26,13 +26,16 @@ from api.practitioners.schemas import (
 
 router = APIRouter(prefix="/practitioners", tags=["practitioners"], responses=COMMON_RESPONSES)
 
+IfMatch = Annotated[
+    str | None, Header(max_length=2000, description="The `ETag` you read; a stale one is 412.")
+]
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
 }
 
 
 def _read(practitioner: Practitioner, response: Response) -> PractitionerRead:
-    response.headers["ETag"] = etag_of(practitioner.id, practitioner.updated_at)
+    set_etag(response, practitioner.id, practitioner.updated_at)
     return PractitionerRead.model_validate(practitioner)
 
 
@@ -80,7 +83,7 @@ def update_practitioner(
     if_match: IfMatch = None,
 ) -> PractitionerRead:
     practitioner = service.get_practitioner(db, practitioner_id)
-    check_if_match(if_match, etag_of(practitioner.id, practitioner.updated_at))
+    check_if_match(if_match, practitioner.id, practitioner.updated_at)
     return _read(service.update_practitioner(db, practitioner, body), response)
 
 

@@ -1,2 +1,1 @@
-"""Safety gates that refuse plans and sessions: allergy, age, intake, contraindications,
-practitioner licence and qualification, formulation indication."""
+"""Safety gates that plans and sessions run before anything is booked or injected."""

@@ -101,3 +101,13 @@ def test_unexpected_error_is_500_problem_without_internals(app: FastAPI) -> None
     assert "secret internals" not in response.text
     assert "Traceback" not in response.text
     assert body["detail"] == "An unexpected error occurred."
+
+
+def test_nul_character_in_text_is_422_and_writes_nothing(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    headers = auth_headers(make_user(db), settings)
+    body = {"email": "nul@example.com", "password": "long-enough\x00", "role": "admin"}
+    assert_problem(client.post("/api/v1/users", json=body, headers=headers), 422)
+    query = client.get("/api/v1/users", params={"role": "admin\x00"}, headers=headers)
+    assert_problem(query, 422)
