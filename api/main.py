@@ -17,6 +17,8 @@ from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.scheduling.router import availability_router
+from api.scheduling.router import router as sessions_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -32,6 +34,10 @@ TAGS = [
     {"name": "auth", "description": "Log in and read your own account."},
     {"name": "users", "description": "Accounts and roles (admins)."},
     {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
+    {
+        "name": "sessions",
+        "description": "Free slots, booking, rescheduling and the states of a session.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -41,6 +47,8 @@ def api_router() -> APIRouter:
     router.include_router(auth_router)
     router.include_router(users_router)
     router.include_router(audit_router)
+    router.include_router(availability_router)
+    router.include_router(sessions_router)
     return router
 
 

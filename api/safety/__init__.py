@@ -1,0 +1,1 @@
+"""Safety gates: allergies, age, intake, contraindications, practitioner licence."""

@@ -1,0 +1,85 @@
+"""Schemas of availability and sessions. Times go out in the clinic's offset of that day."""
+
+import hashlib
+import uuid
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.common.schemas import Schema
+from api.sessions.models import TreatmentSession
+
+SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
+
+
+class SlotRead(BaseModel):
+    practitioner_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+class AvailabilityRead(BaseModel):
+    timezone: str
+    slots: list[SlotRead]
+
+
+class SessionBook(Schema):
+    treatment_plan_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    starts_at: AwareDatetime
+
+
+class SessionReschedule(Schema):
+    starts_at: AwareDatetime
+
+
+class SessionCancel(Schema):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SessionComplete(Schema):
+    areas_treated: list[str] = Field(min_length=1, max_length=20)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class SessionRead(BaseModel):
+    id: uuid.UUID
+    treatment_plan_id: uuid.UUID
+    patient_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    clinic_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: SessionStatus
+    late: bool
+    areas_treated: list[str]
+    notes: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, session: TreatmentSession, timezone: str) -> "SessionRead":
+        zone = ZoneInfo(timezone)
+        return cls(
+            id=session.id,
+            treatment_plan_id=session.plan_id,
+            patient_id=session.patient_id,
+            practitioner_id=session.practitioner_id,
+            clinic_id=session.clinic_id,
+            starts_at=session.starts_at.astimezone(zone),
+            ends_at=session.ends_at.astimezone(zone),
+            timezone=timezone,
+            status=session.status,
+            late=session.late_cancellation,
+            areas_treated=list(session.areas_treated),
+            notes=session.notes,
+            created_at=session.created_at.astimezone(zone),
+        )
+
+
+def etag(session: TreatmentSession) -> str:
+    """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
+    raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
