@@ -3,7 +3,7 @@ hours, patients, plans, sessions, time off and allergies."""
 
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -187,7 +187,3 @@ def make_setup(db: Session, timezone: str = PARIS, buffer_minutes: int = 0, **pl
     patient = make_patient(db, clinic)
     plan_row = make_plan(db, patient, practitioner, clinic, **plan)
     return Setup(clinic, practitioner, patient, plan_row)
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
