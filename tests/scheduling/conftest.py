@@ -2,7 +2,6 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.common import clock
@@ -40,17 +39,3 @@ def doctor(db: Session, setup: Setup, settings: Settings) -> dict[str, str]:
         db, Role.PRACTITIONER, clinics=[setup.clinic], practitioner_id=setup.practitioner.id
     )
     return auth_headers(user, settings)
-
-
-def book(
-    client: TestClient, headers: dict[str, str], setup: Setup, starts_at: datetime, **extra: str
-) -> "object":
-    return client.post(
-        "/api/v1/sessions",
-        headers=headers,
-        json={
-            "treatment_plan_id": str(setup.plan.id),
-            "practitioner_id": str(extra.get("practitioner_id", setup.practitioner.id)),
-            "starts_at": starts_at.isoformat(),
-        },
-    )

@@ -2,16 +2,12 @@
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from httpx import Response
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.sessions.models import TreatmentSession
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
 from tests.factories_sessions import (
@@ -26,27 +22,7 @@ from tests.factories_sessions import (
     make_time_off,
 )
 from tests.scheduling.conftest import TUESDAY
-
-
-def book(
-    client: TestClient, headers: dict[str, str], setup: Setup, starts_at: datetime | str, **kw: Any
-) -> Response:
-    body = {
-        "treatment_plan_id": str(kw.get("plan_id", setup.plan.id)),
-        "practitioner_id": str(kw.get("practitioner_id", setup.practitioner.id)),
-        "starts_at": starts_at if isinstance(starts_at, str) else starts_at.isoformat(),
-    }
-    return client.post("/api/v1/sessions", headers=headers, json=body)
-
-
-def codes(response: Response) -> list[str]:
-    assert response.status_code == 409, response.text
-    return [c["code"] for c in response.json()["conflicts"]]
-
-
-def count_sessions(db: Session) -> int:
-    db.expire_all()
-    return db.scalar(select(func.count()).select_from(TreatmentSession)) or 0
+from tests.scheduling.helpers import book, codes, count_sessions
 
 
 def test_booking_answers_the_session_in_the_clinic_offset(
