@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.config import Settings
 from api.users.models import Role
+from tests.conftest import TEST_SECRET
 from tests.factories import auth_headers, make_user
 from tests.factories_sessions import Setup, make_setup
 
@@ -14,6 +15,12 @@ from tests.factories_sessions import Setup, make_setup
 NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
 MONDAY = date(2026, 3, 2)
 TUESDAY = date(2026, 3, 3)
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str) -> Settings:
+    """Tokens that outlive the moves of the frozen clock in these tests (30 days)."""
+    return Settings(database_url=database_url, secret_key=TEST_SECRET, access_token_minutes=43200)
 
 
 @pytest.fixture
