@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.scheduling.demo import seed_sessions
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
@@ -34,6 +35,7 @@ def _users(db: Session, ctx: DemoContext) -> None:
 
 
 SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users]
+SEED_STEPS.append(seed_sessions)
 
 
 def database_is_empty(db: Session) -> bool:

@@ -118,7 +118,23 @@ def _merged_day_hours(hours: Iterable[WeeklyHours], weekday: int) -> list[tuple[
     return merged
 
 
-def _day_candidates(day: date, cal: Calendar) -> Iterator[datetime]:
+# The computation runs on integer microseconds since the epoch (UTC): exact, and much cheaper
+# to compare than aware datetimes.
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_MINUTE_US = 60_000_000
+_SLOT_US = SLOT // _US
+
+
+def _us(instant: datetime) -> int:
+    return (instant.astimezone(UTC) - _EPOCH) // _US
+
+
+def _instant(us: int) -> datetime:
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def _day_candidates(day: date, cal: Calendar) -> Iterator[int]:
     """Grid starts of `day` whose 45 minutes lie inside one working interval, ascending."""
     zone = cal.zone
     midnight = wall_instant(day, 0, zone)
@@ -129,38 +145,43 @@ def _day_candidates(day: date, cal: Calendar) -> Iterator[datetime]:
         and next_midnight - midnight == timedelta(days=1)
         and midnight.astimezone(zone).utcoffset() == next_midnight.astimezone(zone).utcoffset()
     )
+    midnight_us = _us(midnight) if midnight is not None else 0
     for start_minute, end_minute in _merged_day_hours(cal.hours, day.weekday()):
-        work_start = bound_instant(day, start_minute, zone)
-        work_end = bound_instant(day, end_minute, zone)
+        work_start = _us(bound_instant(day, start_minute, zone))
+        last_start = _us(bound_instant(day, end_minute, zone)) - _SLOT_US
         first = -(-start_minute // GRID_MINUTES) * GRID_MINUTES
         for minute in range(first, end_minute, GRID_MINUTES):
             if steady:
-                assert midnight is not None
-                instant: datetime | None = midnight + timedelta(minutes=minute)
+                start = midnight_us + minute * _MINUTE_US
             else:
                 instant = wall_instant(day, minute, zone)
-            if instant is None or instant < work_start:
+                if instant is None:
+                    continue
+                start = _us(instant)
+            if start < work_start:
                 continue
-            if instant + SLOT > work_end:
+            if start > last_start:
                 break
-            yield instant
+            yield start
 
 
 # --- blocked start times ----------------------------------------------------------------------
 
 
-def _blocked_spans(cal: Calendar, now: datetime) -> list[tuple[datetime, datetime]]:
+def _blocked_spans(cal: Calendar, now: datetime) -> list[tuple[int, int]]:
     """Open intervals (lo, hi) of start instants that a slot may not take, merged and sorted.
 
     A start s is refused when [s, s + 45 min) meets time off or a session of the patient, or
     when [s, s + 45 min + buffer) meets a session of the practitioner with its own buffer.
     """
-    spans = [(t.start - SLOT, t.end) for t in cal.time_off]
-    spans += [(b.start - SLOT - cal.buffer, b.buffer_end) for b in cal.busy]
-    spans += [(p.start - SLOT, p.end) for p in cal.patient_busy]
-    spans.append((datetime.min.replace(tzinfo=UTC), now + timedelta(microseconds=1)))
+    before = _SLOT_US
+    spans = [(_us(t.start) - before, _us(t.end)) for t in cal.time_off]
+    spans += [(_us(p.start) - before, _us(p.end)) for p in cal.patient_busy]
+    before += cal.buffer // _US
+    spans += [(_us(b.start) - before, _us(b.buffer_end)) for b in cal.busy]
+    spans.append((-(2**62), _us(now) + 1))
     spans.sort()
-    merged: list[tuple[datetime, datetime]] = []
+    merged: list[tuple[int, int]] = []
     for lo, hi in spans:
         if merged and lo < merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
@@ -192,8 +213,8 @@ def free_starts(cal: Calendar, first_day: date, last_day: date, now: datetime) -
                 # The last blocked span whose low end is before `start` is the only one that
                 # can contain it: the spans are merged, so they do not overlap each other.
                 i = bisect_left(lows, start) - 1
-                if i < 0 or not (blocked[i][0] < start < blocked[i][1]):
-                    free.append(start)
+                if i < 0 or start >= blocked[i][1]:
+                    free.append(_instant(start))
         day += timedelta(days=1)
     return free
 
@@ -225,7 +246,7 @@ def explain(cal: Calendar, start: datetime, now: datetime) -> list[str]:
         codes.append("licence")
     if day in cal.blocked_days:
         codes.append("spacing")
-    if not any(c == start for c in _day_candidates(day, cal)) and on_grid(start, cal.zone):
+    if _us(start) not in _day_candidates(day, cal) and on_grid(start, cal.zone):
         codes.append("outside_working_hours")
     slot = Interval(start, start + SLOT)
     if any(slot.overlaps(t) for t in cal.time_off):

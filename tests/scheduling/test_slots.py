@@ -229,7 +229,7 @@ def calendars(draw: st.DrawFn) -> tuple[Calendar, date, date, datetime]:
     return cal, first, last, now
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(calendars())
 def test_every_free_slot_keeps_every_rule(case: tuple[Calendar, date, date, datetime]) -> None:
     cal, first, last, now = case
@@ -244,7 +244,7 @@ def test_every_free_slot_keeps_every_rule(case: tuple[Calendar, date, date, date
         assert not any(Interval(start, start + SLOT).overlaps(t) for t in cal.time_off)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(calendars())
 def test_every_refused_grid_start_has_a_reason(
     case: tuple[Calendar, date, date, datetime],
