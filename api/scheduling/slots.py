@@ -15,7 +15,6 @@ Local wall-clock rules (the clinic's zone):
   are merged; hours may end at 24:00, i.e. `end_minute` 1440); it never spans midnight.
 """
 
-from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -204,16 +203,17 @@ def free_starts(cal: Calendar, first_day: date, last_day: date, now: datetime) -
     not within 5 days of another session of the same plan.
     """
     blocked = _blocked_spans(cal, now)
-    lows = [lo for lo, _ in blocked]
     free: list[datetime] = []
+    # Candidates come in ascending order, and the blocked spans are merged and sorted: one
+    # pointer walks both lists once.
+    j, spans = 0, len(blocked)
     day = first_day
     while day <= last_day:
         if _day_open(cal, day):
             for start in _day_candidates(day, cal):
-                # The last blocked span whose low end is before `start` is the only one that
-                # can contain it: the spans are merged, so they do not overlap each other.
-                i = bisect_left(lows, start) - 1
-                if i < 0 or start >= blocked[i][1]:
+                while j < spans and blocked[j][1] <= start:
+                    j += 1
+                if j == spans or start <= blocked[j][0]:
                     free.append(_instant(start))
         day += timedelta(days=1)
     return free
