@@ -152,7 +152,7 @@ def _allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
     return allergy_conflicts(db, plan.patient_id, set(codes))
 
 
-def _flush_guarded(db: Session) -> None:
+def flush_booking(db: Session) -> None:
     """Flush; an exclusion-constraint violation (a concurrent booking won) becomes a 409."""
     try:
         db.flush()
@@ -199,7 +199,7 @@ def book_session(
         created_by=user.id,
     )
     db.add(session)
-    _flush_guarded(db)
+    flush_booking(db)
     return session, clinic
 
 
@@ -221,7 +221,7 @@ def reschedule_session(
     session.starts_at = start
     session.ends_at = start + SESSION_LENGTH
     session.buffer_ends_at = session.ends_at + timedelta(minutes=clinic.buffer_minutes)
-    _flush_guarded(db)
+    flush_booking(db)
     return clinic
 
 

@@ -20,12 +20,21 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.config import Settings
 from api.db import make_engine
+from api.errors import RuleConflict
+from api.scheduling.booking import flush_booking
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
 from tests.conftest import TEST_SECRET
 from tests.databases import ROOT, TestDatabases
 from tests.factories import auth_headers, make_user
-from tests.factories_sessions import make_clinic, make_patient, make_plan, make_practitioner
+from tests.factories_sessions import (
+    make_clinic,
+    make_patient,
+    make_plan,
+    make_practitioner,
+    make_session,
+    make_setup,
+)
 
 CLIENTS = 24
 STARTUP_SECONDS = 30
@@ -148,3 +157,36 @@ def test_concurrent_bookings_of_one_slot_give_exactly_one_session(
             answers = _race(bases, bodies, headers)
         assert sorted(answers) == [(201, "")] + [(409, "slot_taken")] * (CLIENTS - 1)
         assert _sessions(url) == 1
+
+
+@pytest.mark.parametrize("overlap", ["practitioner", "patient"])
+def test_the_database_refuses_an_overlap_that_slips_past_the_check(
+    db: Session, databases: TestDatabases, overlap: str
+) -> None:
+    """What a concurrent writer would meet: the exclusion constraint, turned into a 409."""
+    if not databases.is_postgres:
+        pytest.skip("exclusion constraints exist on PostgreSQL; SQLite serializes writers")
+    setup = make_setup(db)
+    start = setup.at(date(2026, 12, 1), 10)
+    make_session(db, setup.plan, start)
+    if overlap == "practitioner":
+        plan = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
+    else:
+        plan = make_plan(db, setup.patient, make_practitioner(db, [setup.clinic]), setup.clinic)
+    with db.begin_nested():
+        db.add(
+            TreatmentSession(
+                plan_id=plan.id,
+                patient_id=plan.patient_id,
+                practitioner_id=plan.practitioner_id,
+                clinic_id=setup.clinic.id,
+                starts_at=start + timedelta(minutes=15),
+                ends_at=start + timedelta(minutes=60),
+                buffer_ends_at=start + timedelta(minutes=60),
+                status="booked",
+            )
+        )
+        with pytest.raises(RuleConflict) as refused:
+            flush_booking(db)
+    expected = "slot_taken" if overlap == "practitioner" else "patient_busy"
+    assert [c.code for c in refused.value.conflicts] == [expected]
