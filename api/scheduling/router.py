@@ -1,7 +1,6 @@
 """/api/v1/availability and /api/v1/sessions: HTTP only, the rules live in the services."""
 
 import uuid
-from datetime import date
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -23,6 +22,7 @@ from api.idempotency.service import IdempotencyKey
 from api.scheduling import availability, booking, sessions
 from api.scheduling.schemas import (
     AvailabilityRead,
+    CalendarDate,
     SessionBook,
     SessionCancel,
     SessionComplete,
@@ -48,8 +48,10 @@ def get_availability(
     db: DbSession,
     user: CurrentUser,
     clinic_id: uuid.UUID,
-    from_: Annotated[date, Query(alias="from", description="First clinic-local date.")],
-    to: Annotated[date, Query(description="Last clinic-local date (inclusive, ≤ 62 days).")],
+    from_: Annotated[CalendarDate, Query(alias="from", description="First clinic-local date.")],
+    to: Annotated[
+        CalendarDate, Query(description="Last clinic-local date (inclusive, ≤ 62 days).")
+    ],
     practitioner_id: uuid.UUID | None = None,
     reschedule_session_id: Annotated[
         uuid.UUID | None, Query(description="This session's own time counts as free.")
@@ -121,8 +123,10 @@ def list_sessions(
     patient_id: uuid.UUID | None = None,
     treatment_plan_id: uuid.UUID | None = None,
     status: SessionStatus | None = None,
-    from_: Annotated[date | None, Query(alias="from", description="Clinic-local date.")] = None,
-    to: Annotated[date | None, Query(description="Clinic-local date, inclusive.")] = None,
+    from_: Annotated[
+        CalendarDate | None, Query(alias="from", description="Clinic-local date.")
+    ] = None,
+    to: Annotated[CalendarDate | None, Query(description="Clinic-local date, inclusive.")] = None,
 ) -> Page[SessionRead]:
     items, cursor = sessions.list_sessions(
         db,

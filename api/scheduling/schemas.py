@@ -2,16 +2,38 @@
 
 import hashlib
 import uuid
-from datetime import datetime
-from typing import Literal
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
 from api.common.schemas import Schema
 from api.sessions.models import TreatmentSession
 
 SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
+
+# Dates and instants far from today are refused as out of bounds (422), rather than reaching
+# the calendar arithmetic that would overflow at the ends of the datetime range.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _within_years(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+def _instant_within_years(value: datetime) -> datetime:
+    try:
+        _within_years(value.astimezone(UTC).date())
+    except OverflowError:
+        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}") from None
+    return value
+
+
+CalendarDate = Annotated[date, AfterValidator(_within_years)]
+Instant = Annotated[AwareDatetime, AfterValidator(_instant_within_years)]
 
 
 class SlotRead(BaseModel):
@@ -28,11 +50,11 @@ class AvailabilityRead(BaseModel):
 class SessionBook(Schema):
     treatment_plan_id: uuid.UUID
     practitioner_id: uuid.UUID
-    starts_at: AwareDatetime
+    starts_at: Instant
 
 
 class SessionReschedule(Schema):
-    starts_at: AwareDatetime
+    starts_at: Instant
 
 
 class SessionCancel(Schema):

@@ -108,8 +108,13 @@ def test_times_follow_the_offset_across_a_daylight_saving_change(
 
 @pytest.mark.parametrize(
     ("first", "last"),
-    [(TUESDAY, TUESDAY - timedelta(days=1)), (TUESDAY, TUESDAY + timedelta(days=62))],
-    ids=["inverted", "too-long"],
+    [
+        (TUESDAY, TUESDAY - timedelta(days=1)),
+        (TUESDAY, TUESDAY + timedelta(days=62)),
+        (date(9999, 12, 30), date(9999, 12, 31)),
+        (date(1, 1, 1), date(1, 1, 2)),
+    ],
+    ids=["inverted", "too-long", "end-of-time", "start-of-time"],
 )
 def test_out_of_bounds_ranges_are_422(
     client: TestClient, setup: Setup, staff: dict[str, str], first: date, last: date

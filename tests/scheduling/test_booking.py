@@ -48,8 +48,15 @@ def test_booking_answers_the_session_in_the_clinic_offset(
 
 @pytest.mark.parametrize(
     "starts_at",
-    ["2026-03-03T10:00:00", "2026-03-02T07:45:00+01:00", "2026-03-03T10:10:00+01:00", "soon"],
-    ids=["naive", "past", "off-grid", "garbage"],
+    [
+        "2026-03-03T10:00:00",
+        "2026-03-02T07:45:00+01:00",
+        "2026-03-03T10:10:00+01:00",
+        "soon",
+        "9999-12-31T23:45:00-12:00",
+        "0001-01-01T00:00:00+14:00",
+    ],
+    ids=["naive", "past", "off-grid", "garbage", "end-of-time", "start-of-time"],
 )
 def test_malformed_or_past_or_off_grid_start_is_422(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str], starts_at: str
