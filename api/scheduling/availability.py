@@ -5,6 +5,7 @@ asked for exists), the session being rescheduled when one is named, then the two
 `load_calendars`. Everything else is the pure computation of `slots.free_starts`.
 """
 
+import heapq
 import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -88,10 +89,10 @@ def find_slots(
         ),
     )
     now = clock.now()
-    found = [
-        Slot(pid, start)
-        for pid, calendar in calendars.items()
-        for start in slots.free_starts(calendar, first_day, last_day, now)
+    # Each practitioner's starts are sorted already: merge them, ties by practitioner id.
+    per_practitioner = [
+        [(start, key, pid) for start in slots.free_starts(calendars[pid], first_day, last_day, now)]
+        for key, pid in sorted((str(pid), pid) for pid in calendars)
     ]
-    found.sort(key=lambda s: (s.starts_at, str(s.practitioner_id)))
+    found = [Slot(pid, start) for start, _, pid in heapq.merge(*per_practitioner)]
     return clinic, found

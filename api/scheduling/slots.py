@@ -18,6 +18,7 @@ Local wall-clock rules (the clinic's zone):
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 SLOT = timedelta(minutes=45)
@@ -75,6 +76,7 @@ def _exists(wall: datetime, zone: ZoneInfo) -> bool:
     return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == wall
 
 
+@lru_cache(maxsize=8192)
 def wall_instant(day: date, minute: int, zone: ZoneInfo) -> datetime | None:
     """The instant the clinic's wall clock shows `minute` (0–1440) on `day`.
 
