@@ -175,12 +175,13 @@ def book_session(
     db: Session,
     user: User,
     plan_id: uuid.UUID,
-    practitioner_id: uuid.UUID,
+    practitioner_id: uuid.UUID | None,
     starts_at: datetime,
 ) -> tuple[TreatmentSession, Clinic]:
-    """Book one session of a plan, under every rule of a single session (409 `conflicts`)."""
+    """Book one session of a plan, under every rule of a single session (409 `conflicts`).
+    Without a practitioner, the plan's own."""
     plan = lock_plan(db, user, plan_id)
-    practitioner = _practitioner(db, practitioner_id)
+    practitioner = _practitioner(db, practitioner_id or plan.practitioner_id)
     clinic = db.get_one(Clinic, plan.clinic_id)
     start = check_start(starts_at, clinic)
     items = slot_conflicts(db, plan, clinic, practitioner, start)

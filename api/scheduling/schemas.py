@@ -49,7 +49,10 @@ class AvailabilityRead(BaseModel):
 
 class SessionBook(Schema):
     treatment_plan_id: uuid.UUID
-    practitioner_id: uuid.UUID
+    practitioner_id: uuid.UUID | None = Field(
+        default=None,
+        description="Any qualified practitioner of the plan's clinic; default the plan's.",
+    )
     starts_at: Instant
 
 

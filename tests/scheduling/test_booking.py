@@ -224,3 +224,12 @@ def test_staff_of_another_clinic_cannot_book(
 
 def test_login_is_required(client: TestClient, setup: Setup) -> None:
     assert book(client, {}, setup, setup.at(TUESDAY, 10)).status_code == 401
+
+
+def test_the_practitioner_defaults_to_the_plans(
+    client: TestClient, setup: Setup, staff: dict[str, str]
+) -> None:
+    body = {"treatment_plan_id": str(setup.plan.id), "starts_at": setup.at(TUESDAY, 10).isoformat()}
+    response = client.post("/api/v1/sessions", headers=staff, json=body)
+    assert response.status_code == 201
+    assert response.json()["practitioner_id"] == str(setup.practitioner.id)
