@@ -103,10 +103,10 @@ def book_session(
         stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
         if stored is not None:
             return stored.response()
-    session, _clinic = booking.book_session(
+    session, clinic = booking.book_session(
         db, user, body.treatment_plan_id, body.practitioner_id, body.starts_at
     )
-    payload = _read(db, session).model_dump(mode="json")
+    payload = SessionRead.of(session, clinic.timezone).model_dump(mode="json")
     if idempotency_key:
         idempotency.remember(db, user.id, idempotency_key, fingerprint, 201, payload)
     return JSONResponse(payload, status_code=201, headers={"ETag": etag(session)})
