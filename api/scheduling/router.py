@@ -1,5 +1,6 @@
 """/api/v1/availability and /api/v1/sessions: HTTP only, the rules live in the services."""
 
+import json
 import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
@@ -29,8 +30,8 @@ from api.scheduling.schemas import (
     SessionRead,
     SessionReschedule,
     SessionStatus,
-    SlotRead,
     etag,
+    rfc3339,
 )
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
 from api.users.models import User
@@ -43,7 +44,9 @@ router = APIRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPO
 ACTION_RESPONSES = {**CONFLICT_RESPONSES}
 
 
-@availability_router.get("", summary="Free 45-minute slots of a clinic")
+@availability_router.get(
+    "", response_model=AvailabilityRead, summary="Free 45-minute slots of a clinic"
+)
 def get_availability(
     db: DbSession,
     user: CurrentUser,
@@ -56,22 +59,24 @@ def get_availability(
     reschedule_session_id: Annotated[
         uuid.UUID | None, Query(description="This session's own time counts as free.")
     ] = None,
-) -> AvailabilityRead:
+) -> Response:
     clinic, found = availability.find_slots(
         db, user, clinic_id, from_, to, practitioner_id, reschedule_session_id
     )
+    # Thousands of slots: serialized directly, in the same RFC 3339 form as the schemas use.
     zone = ZoneInfo(clinic.timezone)
-    return AvailabilityRead(
-        timezone=clinic.timezone,
-        slots=[
-            SlotRead(
-                practitioner_id=s.practitioner_id,
-                starts_at=s.starts_at.astimezone(zone),
-                ends_at=(s.starts_at + SESSION_LENGTH).astimezone(zone),
-            )
-            for s in found
-        ],
-    )
+    ids: dict[uuid.UUID, str] = {}
+    slots = [
+        {
+            "practitioner_id": ids.get(s.practitioner_id)
+            or ids.setdefault(s.practitioner_id, str(s.practitioner_id)),
+            "starts_at": rfc3339(s.starts_at.astimezone(zone)),
+            "ends_at": rfc3339((s.starts_at + SESSION_LENGTH).astimezone(zone)),
+        }
+        for s in found
+    ]
+    body = json.dumps({"timezone": clinic.timezone, "slots": slots}, separators=(",", ":"))
+    return Response(body, media_type="application/json")
 
 
 def _read(db: DbSession, session: TreatmentSession) -> SessionRead:

@@ -104,6 +104,12 @@ class SessionRead(BaseModel):
         )
 
 
+def rfc3339(instant: datetime) -> str:
+    """The form pydantic gives aware datetimes: ISO 8601 with the offset, `Z` for +00:00."""
+    text = instant.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
 def etag(session: TreatmentSession) -> str:
     """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
     raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
