@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     ColumnElement,
     DateTime,
+    String,
     and_,
     case,
     false,
@@ -128,7 +129,7 @@ def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
     of_plan = s.plan_id == q.plan_id if q.plan_id is not None else false()
     sessions = select(
         literal("session").label("kind"),
-        s.practitioner_id,
+        _raw_id(s.practitioner_id),
         case((of_patient, 1), else_=0).label("of_patient"),
         case((of_plan, 1), else_=0).label("of_plan"),
         _raw(s.starts_at),
@@ -144,7 +145,7 @@ def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
         sessions = sessions.where(s.id != q.exclude_session_id)
     time_off = select(
         literal("off").label("kind"),
-        TimeOff.practitioner_id,
+        _raw_id(TimeOff.practitioner_id),
         literal(0),
         literal(0),
         _raw(TimeOff.starts_at),
@@ -157,14 +158,16 @@ def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
     off: dict[uuid.UUID, list[Interval]] = defaultdict(list)
     patient_busy: list[Interval] = []
     blocked_days: set[date] = set()
+    # Ids as the driver gives them (hex text on SQLite, UUID on PostgreSQL), mapped back here.
+    ids: dict[Any, uuid.UUID] = {p.hex: p for p in pids} | {p: p for p in pids}
     rows_found = cast(Sequence[tuple[Any, ...]], db.execute(union_all(sessions, time_off)).all())
     for row in rows_found:
-        kind, pid, of_patient_row, of_plan_row = row[0], row[1], row[2], row[3]
+        kind, pid, of_patient_row, of_plan_row = row[0], ids.get(row[1]), row[2], row[3]
         start, end, buffer_end = _aware(row[4]), _aware(row[5]), _aware(row[6])
-        if kind == "off":
+        if pid is not None and kind == "off":
             off[pid].append(Interval(start, end))
             continue
-        if pid in pids:
+        if pid is not None:
             busy[pid].append(Busy(start, end, buffer_end))
         if of_patient_row:
             patient_busy.append(Interval(start, end))
@@ -192,6 +195,10 @@ def _raw(column: Any) -> Any:
     # Read instants with the driver's own conversion, skipping the per-value Python hook of
     # UTCDateTime: thousands of rows per search. `_aware` completes them.
     return type_coerce(column, DateTime(timezone=True))
+
+
+def _raw_id(column: Any) -> Any:
+    return type_coerce(column, String())
 
 
 def _aware(value: datetime) -> datetime:
