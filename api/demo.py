@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
+from api.scheduling.demo import seed_sessions
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
@@ -41,7 +42,12 @@ def _users(db: Session, ctx: DemoContext) -> None:
 
 
 # Plans come after the steps that create clinics, practitioners and patients.
-SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [_users, seed_patients, seed_plans]
+SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [
+    _users,
+    seed_patients,
+    seed_plans,
+    seed_sessions,
+]
 
 
 def database_is_empty(db: Session) -> bool:

@@ -20,6 +20,8 @@ from api.errors import install_handlers
 from api.health import router as health_router
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
+from api.scheduling.router import availability_router
+from api.scheduling.router import router as sessions_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -44,6 +46,10 @@ TAGS = [
         "name": "treatment plans",
         "description": "Courses of sessions behind safety gates, with a quote and consent.",
     },
+    {
+        "name": "sessions",
+        "description": "Free slots, booking, rescheduling and the states of a session.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -56,6 +62,8 @@ def api_router() -> APIRouter:
     router.include_router(plans_router)
     router.include_router(patients_router)
     router.include_router(catalogue_router)
+    router.include_router(availability_router)
+    router.include_router(sessions_router)
     return router
 
 
