@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
-from api.common.schemas import Schema
+from api.common.schemas import IsoDate, Schema
 from api.sessions.models import TreatmentSession
 
 SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
@@ -32,7 +32,7 @@ def _instant_within_years(value: datetime) -> datetime:
     return value
 
 
-CalendarDate = Annotated[date, AfterValidator(_within_years)]
+CalendarDate = Annotated[IsoDate, AfterValidator(_within_years)]
 Instant = Annotated[AwareDatetime, AfterValidator(_instant_within_years)]
 
 
