@@ -18,6 +18,7 @@ from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
 from api.plans.router import router as plans_router
+from api.sessions.router import router as follow_ups_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -37,6 +38,10 @@ TAGS = [
         "name": "treatment plans",
         "description": "Courses of sessions behind safety gates, with a quote and consent.",
     },
+    {
+        "name": "follow-ups",
+        "description": "Bruising, soreness and adverse events reported after a session.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -47,6 +52,7 @@ def api_router() -> APIRouter:
     router.include_router(users_router)
     router.include_router(audit_router)
     router.include_router(plans_router)
+    router.include_router(follow_ups_router)
     return router
 
 
