@@ -200,3 +200,20 @@ def test_several_follow_ups_for_one_session(client: TestClient, fw: FollowUpWorl
     headers = fw.world.as_("practitioner")
     for day in ("2026-02-28", "2026-03-02"):
         assert client.post(fw.url, json=_body(reported_on=day), headers=headers).status_code == 201
+
+
+@pytest.mark.parametrize("content", ["not json", "[]", "null", '"text"', "{}"])
+def test_malformed_bodies_are_400_or_422(
+    client: TestClient, fw: FollowUpWorld, db: Session, content: str
+) -> None:
+    headers = {**fw.world.as_("practitioner"), "Content-Type": "application/json"}
+    response = client.post(fw.url, content=content, headers=headers)
+    assert response.status_code == (400 if content == "not json" else 422), response.text
+    assert _count(db) == 0
+
+
+def test_follow_ups_cannot_be_deleted_or_replaced(client: TestClient, fw: FollowUpWorld) -> None:
+    for method in ("DELETE", "PUT", "PATCH"):
+        response = client.request(method, fw.url, headers=fw.world.as_("admin"))
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}
