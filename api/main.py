@@ -22,6 +22,7 @@ from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.scheduling.router import availability_router
 from api.scheduling.router import router as sessions_router
+from api.sessions.router import router as follow_ups_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -50,6 +51,10 @@ TAGS = [
         "name": "sessions",
         "description": "Free slots, booking, rescheduling and the states of a session.",
     },
+    {
+        "name": "follow-ups",
+        "description": "Bruising, soreness and adverse events reported after a session.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -64,6 +69,7 @@ def api_router() -> APIRouter:
     router.include_router(catalogue_router)
     router.include_router(availability_router)
     router.include_router(sessions_router)
+    router.include_router(follow_ups_router)
     return router
 
 
