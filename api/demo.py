@@ -15,6 +15,7 @@ from api.clinics.demo import seed_clinics
 from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
 from api.practitioners.demo import seed_practitioners
+from api.scheduling.demo import seed_sessions
 from api.users.models import Role, User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
@@ -49,6 +50,7 @@ SEED_STEPS: list[Callable[[Session, DemoContext], None]] = [
     seed_practitioners,
     seed_patients,
     seed_plans,
+    seed_sessions,
 ]
 
 

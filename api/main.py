@@ -22,6 +22,9 @@ from api.health import router as health_router
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
+from api.scheduling.router import availability_router
+from api.scheduling.router import router as sessions_router
+from api.sessions.router import router as follow_ups_router
 from api.users.router import router as users_router
 
 API_PREFIX = "/api/v1"
@@ -51,6 +54,14 @@ TAGS = [
         "name": "treatment plans",
         "description": "Courses of sessions behind safety gates, with a quote and consent.",
     },
+    {
+        "name": "sessions",
+        "description": "Free slots, booking, rescheduling and the states of a session.",
+    },
+    {
+        "name": "follow-ups",
+        "description": "Bruising, soreness and adverse events reported after a session.",
+    },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -65,6 +76,9 @@ def api_router() -> APIRouter:
     router.include_router(plans_router)
     router.include_router(patients_router)
     router.include_router(catalogue_router)
+    router.include_router(availability_router)
+    router.include_router(sessions_router)
+    router.include_router(follow_ups_router)
     return router
 
 

@@ -9,7 +9,7 @@ import phonenumbers
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
 
 from api.catalogue.schemas import NO_NUL, Code, Indication
-from api.common.schemas import ReadSchema, Schema
+from api.common.schemas import IsoDate, ReadSchema, Schema
 
 Sex = Literal["female", "male", "other", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
@@ -50,7 +50,7 @@ def _no_null(model: Schema, fields: tuple[str, ...]) -> None:
 class PatientCreate(Schema):
     given_name: PersonName
     family_name: PersonName
-    date_of_birth: date
+    date_of_birth: IsoDate
     sex: Sex = "unknown"
     email: Email | None = None
     phone: Phone | None = None
@@ -63,7 +63,7 @@ class PatientUpdate(Schema):
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None
-    date_of_birth: date | None = None
+    date_of_birth: IsoDate | None = None
     sex: Sex | None = None
     email: Email | None = None
     phone: Phone | None = None
@@ -112,7 +112,7 @@ class AllergyCreate(Schema):
     reaction: ShortText | None = None
     severity: Severity = "moderate"
     status: AllergyStatus = "active"
-    noted_on: date | None = None
+    noted_on: IsoDate | None = None
 
     @model_validator(mode="after")
     def _one_allergen(self) -> "AllergyCreate":
@@ -130,7 +130,7 @@ class AllergyUpdate(Schema):
     reaction: ShortText | None = None
     severity: Severity | None = None
     status: AllergyStatus | None = None
-    noted_on: date | None = None
+    noted_on: IsoDate | None = None
 
     @property
     def changes_allergen(self) -> bool:
@@ -172,7 +172,7 @@ class CelluliteGradeRead(ReadSchema):
 
 
 class IntakeCreate(Schema):
-    measured_on: date
+    measured_on: IsoDate
     weight_kg: Decimal = Field(ge=30, le=300, description="30–300 kg, kept to 0.1 kg.")
     height_cm: Decimal = Field(ge=100, le=250, description="100–250 cm, kept to 0.1 cm.")
     cellulite: list[CelluliteGrade] = Field(default_factory=list, max_length=50)

@@ -7,14 +7,46 @@ Times are sent in the clinic's own offset of the day: build a `SessionRead` with
 
 import uuid
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from api.common.schemas import ReadSchema
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
+
+from api.common.schemas import ReadSchema, Schema
 from api.sessions.models import TreatmentSession
 
 SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
 Bruising = Literal["none", "mild", "moderate", "severe"]
+
+
+def _calendar_date(value: object) -> object:
+    # FastAPI validates the decoded JSON in Python mode, where pydantic would also take a
+    # number of seconds or a midnight date-time for a date: accept only `YYYY-MM-DD`.
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or len(value) != 10:
+        raise ValueError("expected a date written YYYY-MM-DD")
+    return value
+
+
+# A calendar date written `YYYY-MM-DD`: neither a date-time nor a number of seconds.
+CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
+
+
+class FollowUpCreate(Schema):
+    """A report after a completed session. Numbers and booleans are strict: `"5"` or `5.0` for
+    `soreness`, or `"yes"` for `adverse_event`, is 422 rather than silently converted."""
+
+    reported_on: CalendarDate | None = Field(
+        default=None,
+        description="From the session's clinic-local date to the clinic-local today; "
+        "defaults to today.",
+    )
+    bruising: Bruising
+    soreness: Annotated[StrictInt, Field(ge=0, le=10, description="0 (none) to 10.")]
+    days_lasted: Annotated[StrictInt, Field(ge=0, le=14, description="0 to 14 days.")]
+    adverse_event: StrictBool = False
+    notes: Annotated[str, StringConstraints(max_length=4000)] = ""
 
 
 class FollowUpRead(ReadSchema):

@@ -1,0 +1,231 @@
+"""Booking and rescheduling one 45-minute session of a treatment plan.
+
+The slot check is the same one availability uses (`calendar.load_calendars` then
+`slots.is_free`), so an offered slot is bookable and a booked one is no longer offered.
+
+No double booking: the plan row is locked (SELECT … FOR UPDATE; on SQLite every write
+transaction is BEGIN IMMEDIATE, which serializes the check and the insert), and on PostgreSQL
+the exclusion constraints refuse any overlap that a concurrent writer could still slip in.
+Their violation at flush becomes a 409 `slot_taken` / `patient_busy`, never a 500.
+"""
+
+import dataclasses
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from api.catalogue.models import FormulationIngredient
+from api.clinics.models import Clinic
+from api.common import clock
+from api.errors import ConflictItem, InvalidInput, RuleConflict
+from api.plans.models import TreatmentPlan
+from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
+from api.safety.allergies import allergy_conflicts
+from api.scheduling import slots
+from api.scheduling.access import visible_clause
+from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars
+from api.sessions.models import SESSION_LENGTH, TreatmentSession
+from api.users.models import User
+
+BOOKABLE_PLAN_STATUSES = ("proposed", "active")
+
+_DETAILS = {
+    "licence": "The practitioner's licence is not valid on that day.",
+    "spacing": "Sessions of one plan must start at least 5 days apart.",
+    "outside_working_hours": "The slot is outside the practitioner's working hours.",
+    "time_off": "The practitioner is off at that time.",
+    "slot_taken": "The practitioner has another session at that time.",
+    "buffer": "The clinic's buffer between sessions would not be kept.",
+    "patient_busy": "The patient has another session at that time.",
+}
+_CONSTRAINT_CODES = {
+    "ex_sessions_practitioner_overlap": "slot_taken",
+    "ex_sessions_patient_overlap": "patient_busy",
+}
+
+
+def conflict(code: str, detail: str | None = None) -> ConflictItem:
+    return ConflictItem(code=code, detail=detail or _DETAILS[code])
+
+
+def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
+    """The plan, locked for the rest of the transaction; unknown or not visible is 422."""
+    plan = db.scalar(
+        select(TreatmentPlan)
+        .where(
+            TreatmentPlan.id == plan_id,
+            visible_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
+        )
+        .with_for_update()
+    )
+    if plan is None:
+        raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
+    return plan
+
+
+def check_start(start: datetime, clinic: Clinic) -> datetime:
+    """A start must be in the future and on the clinic-local 15-minute grid (else 422)."""
+    if start <= clock.now():
+        raise InvalidInput(["body", "starts_at"], "The start is in the past.")
+    if not slots.on_grid(start, clinic_zone(clinic)):
+        raise InvalidInput(
+            ["body", "starts_at"], "Sessions start on the quarter hour (:00, :15, :30, :45)."
+        )
+    return start.astimezone(UTC)
+
+
+def _practitioner_conflicts(db: Session, practitioner: Practitioner, clinic: Clinic) -> list[str]:
+    works_there = db.scalar(
+        select(func.count())
+        .select_from(practitioner_clinics)
+        .where(
+            practitioner_clinics.c.practitioner_id == practitioner.id,
+            practitioner_clinics.c.clinic_id == clinic.id,
+        )
+    )
+    if not practitioner.active or MESOTHERAPY not in practitioner.qualifications:
+        return ["not_qualified"]
+    return [] if works_there else ["not_qualified"]
+
+
+def slot_conflicts(
+    db: Session,
+    plan: TreatmentPlan,
+    clinic: Clinic,
+    practitioner: Practitioner,
+    start: datetime,
+    exclude_session_id: uuid.UUID | None = None,
+) -> list[ConflictItem]:
+    """Every rule of a single session that refuses `start` for this plan and practitioner."""
+    items: list[ConflictItem] = []
+    if plan.status not in BOOKABLE_PLAN_STATUSES:
+        items.append(conflict("plan_not_bookable", f"The plan is {plan.status}."))
+    if _practitioner_conflicts(db, practitioner, clinic):
+        items.append(
+            conflict(
+                "not_qualified",
+                "The practitioner is not active, not qualified for mesotherapy, "
+                "or does not work at the plan's clinic.",
+            )
+        )
+    if exclude_session_id is None:
+        booked = db.scalar(
+            select(func.count())
+            .select_from(TreatmentSession)
+            .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status != "cancelled")
+        )
+        if (booked or 0) >= plan.sessions_planned:
+            items.append(
+                conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions.")
+            )
+    day = slots.local_date(start, clinic_zone(clinic))
+    query = CalendarQuery(
+        clinic=clinic,
+        first_day=day,
+        last_day=day,
+        practitioner_id=practitioner.id,
+        patient_id=plan.patient_id,
+        plan_id=plan.id,
+        exclude_session_id=exclude_session_id,
+        eligible_only=False,
+    )
+    calendar = dataclasses.replace(
+        load_calendars(db, query)[practitioner.id],
+        licensed_through=practitioner.license_expires_on,
+    )
+    now = clock.now()
+    if not slots.is_free(calendar, start, now):
+        codes = [c for c in slots.explain(calendar, start, now) if c in _DETAILS]
+        items.extend(conflict(code) for code in codes or ["slot_taken"])
+    return items
+
+
+def _allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
+    codes = db.scalars(
+        select(FormulationIngredient.substance_code).where(
+            FormulationIngredient.formulation_id == plan.formulation_id
+        )
+    ).all()
+    return allergy_conflicts(db, plan.patient_id, set(codes))
+
+
+def flush_booking(db: Session) -> None:
+    """Flush; an exclusion-constraint violation (a concurrent booking won) becomes a 409."""
+    try:
+        db.flush()
+    except IntegrityError as exc:
+        message = str(exc.orig)
+        for constraint, code in _CONSTRAINT_CODES.items():
+            if constraint in message:
+                raise RuleConflict([conflict(code)]) from exc
+        raise
+
+
+def _practitioner(db: Session, practitioner_id: uuid.UUID) -> Practitioner:
+    practitioner = db.get(Practitioner, practitioner_id)
+    if practitioner is None:
+        raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
+    return practitioner
+
+
+def book_session(
+    db: Session,
+    user: User,
+    plan_id: uuid.UUID,
+    practitioner_id: uuid.UUID | None,
+    starts_at: datetime,
+) -> tuple[TreatmentSession, Clinic]:
+    """Book one session of a plan, under every rule of a single session (409 `conflicts`).
+    Without a practitioner, the plan's own."""
+    plan = lock_plan(db, user, plan_id)
+    practitioner = _practitioner(db, practitioner_id or plan.practitioner_id)
+    clinic = db.get_one(Clinic, plan.clinic_id)
+    start = check_start(starts_at, clinic)
+    items = slot_conflicts(db, plan, clinic, practitioner, start)
+    items += _allergies(db, plan)
+    if items:
+        raise RuleConflict(items)
+    session = TreatmentSession(
+        plan_id=plan.id,
+        patient_id=plan.patient_id,
+        practitioner_id=practitioner.id,
+        clinic_id=clinic.id,
+        starts_at=start,
+        ends_at=start + SESSION_LENGTH,
+        buffer_ends_at=start + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
+        status="booked",
+        created_by=user.id,
+    )
+    db.add(session)
+    flush_booking(db)
+    return session, clinic
+
+
+def reschedule_session(
+    db: Session, user: User, session: TreatmentSession, starts_at: datetime
+) -> Clinic:
+    """Move a booked session under the same rules; its own old time counts as free."""
+    plan = lock_plan(db, user, session.plan_id)
+    if session.status != "booked":
+        raise RuleConflict.one(
+            "invalid_transition", f"A {session.status} session cannot be rescheduled."
+        )
+    practitioner = db.get_one(Practitioner, session.practitioner_id)
+    clinic = db.get_one(Clinic, session.clinic_id)
+    start = check_start(starts_at, clinic)
+    items = slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id=session.id)
+    if items:
+        raise RuleConflict(items)
+    session.starts_at = start
+    session.ends_at = start + SESSION_LENGTH
+    session.buffer_ends_at = session.ends_at + timedelta(minutes=clinic.buffer_minutes)
+    flush_booking(db)
+    return clinic
+
+
+def check_in_allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
+    """The allergy gate again at check-in: an allergy recorded after the plan stops it."""
+    return _allergies(db, plan)

@@ -1,0 +1,236 @@
+"""/api/v1/availability and /api/v1/sessions: HTTP only, the rules live in the services."""
+
+import json
+import uuid
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Header, Query, Response, status
+from fastapi.responses import JSONResponse
+
+from api.audit.service import Auditor, AuditorDep
+from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
+from api.common.pagination import Page, PageDep
+from api.db import DbSession
+from api.errors import (
+    COMMON_RESPONSES,
+    CONFLICT_RESPONSES,
+    PRECONDITION_RESPONSES,
+    PreconditionFailed,
+)
+from api.idempotency import service as idempotency
+from api.idempotency.service import IdempotencyKey
+from api.scheduling import availability, booking, sessions
+from api.scheduling.schemas import (
+    AvailabilityRead,
+    CalendarDate,
+    SessionBook,
+    SessionCancel,
+    SessionComplete,
+    SessionRead,
+    SessionReschedule,
+    SessionStatus,
+    etag,
+    rfc3339,
+)
+from api.sessions.models import SESSION_LENGTH, TreatmentSession
+from api.users.models import User
+
+availability_router = APIRouter(
+    prefix="/availability", tags=["sessions"], responses=COMMON_RESPONSES
+)
+router = APIRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
+
+ACTION_RESPONSES = {**CONFLICT_RESPONSES}
+
+
+@availability_router.get(
+    "", response_model=AvailabilityRead, summary="Free 45-minute slots of a clinic"
+)
+def get_availability(
+    db: DbSession,
+    user: CurrentUser,
+    clinic_id: uuid.UUID,
+    from_: Annotated[CalendarDate, Query(alias="from", description="First clinic-local date.")],
+    to: Annotated[
+        CalendarDate, Query(description="Last clinic-local date (inclusive, ≤ 62 days).")
+    ],
+    practitioner_id: uuid.UUID | None = None,
+    reschedule_session_id: Annotated[
+        uuid.UUID | None, Query(description="This session's own time counts as free.")
+    ] = None,
+) -> Response:
+    clinic, found = availability.find_slots(
+        db, user, clinic_id, from_, to, practitioner_id, reschedule_session_id
+    )
+    # Thousands of slots: serialized directly, in the same RFC 3339 form as the schemas use.
+    zone = ZoneInfo(clinic.timezone)
+    ids: dict[uuid.UUID, str] = {}
+    slots = [
+        {
+            "practitioner_id": ids.get(s.practitioner_id)
+            or ids.setdefault(s.practitioner_id, str(s.practitioner_id)),
+            "starts_at": rfc3339(s.starts_at.astimezone(zone)),
+            "ends_at": rfc3339((s.starts_at + SESSION_LENGTH).astimezone(zone)),
+        }
+        for s in found
+    ]
+    body = json.dumps({"timezone": clinic.timezone, "slots": slots}, separators=(",", ":"))
+    return Response(body, media_type="application/json")
+
+
+def _read(db: DbSession, session: TreatmentSession) -> SessionRead:
+    return SessionRead.of(session, sessions.timezones(db, [session.clinic_id])[session.clinic_id])
+
+
+def _answer(db: DbSession, session: TreatmentSession, response: Response) -> SessionRead:
+    response.headers["ETag"] = etag(session)
+    return _read(db, session)
+
+
+def _audit_notes_read(auditor: Auditor, session: TreatmentSession) -> None:
+    if session.notes:
+        auditor.record("read", "session", session.id, session.patient_id)
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SessionRead,
+    responses=CONFLICT_RESPONSES,
+    summary="Book one session of a treatment plan",
+)
+def book_session(
+    db: DbSession, user: CurrentUser, body: SessionBook, idempotency_key: IdempotencyKey = None
+) -> Response:
+    fingerprint = idempotency.request_fingerprint("POST /sessions", body)
+    if idempotency_key:
+        stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
+        if stored is not None:
+            return stored.response()
+    session, clinic = booking.book_session(
+        db, user, body.treatment_plan_id, body.practitioner_id, body.starts_at
+    )
+    payload = SessionRead.of(session, clinic.timezone).model_dump(mode="json")
+    if idempotency_key:
+        idempotency.remember(db, user.id, idempotency_key, fingerprint, 201, payload)
+    return JSONResponse(payload, status_code=201, headers={"ETag": etag(session)})
+
+
+@router.get("", summary="List sessions")
+def list_sessions(
+    db: DbSession,
+    user: CurrentUser,
+    auditor: AuditorDep,
+    page: PageDep,
+    clinic_id: uuid.UUID | None = None,
+    practitioner_id: uuid.UUID | None = None,
+    patient_id: uuid.UUID | None = None,
+    treatment_plan_id: uuid.UUID | None = None,
+    status: SessionStatus | None = None,
+    from_: Annotated[
+        CalendarDate | None, Query(alias="from", description="Clinic-local date.")
+    ] = None,
+    to: Annotated[CalendarDate | None, Query(description="Clinic-local date, inclusive.")] = None,
+) -> Page[SessionRead]:
+    items, cursor = sessions.list_sessions(
+        db,
+        user,
+        page,
+        clinic_id=clinic_id,
+        practitioner_id=practitioner_id,
+        patient_id=patient_id,
+        plan_id=treatment_plan_id,
+        status=status,
+        first_day=from_,
+        last_day=to,
+    )
+    zones = sessions.timezones(db, [s.clinic_id for s in items])
+    for s in items:
+        _audit_notes_read(auditor, s)
+    return Page(items=[SessionRead.of(s, zones[s.clinic_id]) for s in items], next_cursor=cursor)
+
+
+@router.get("/{session_id}", summary="Read one session")
+def get_session(
+    db: DbSession, user: CurrentUser, auditor: AuditorDep, session_id: uuid.UUID, response: Response
+) -> SessionRead:
+    session = sessions.get_session(db, user, session_id)
+    _audit_notes_read(auditor, session)
+    return _answer(db, session, response)
+
+
+@router.patch(
+    "/{session_id}",
+    responses={**CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    summary="Reschedule a booked session",
+)
+def reschedule_session(
+    db: DbSession,
+    user: CurrentUser,
+    session_id: uuid.UUID,
+    body: SessionReschedule,
+    response: Response,
+    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+) -> SessionRead:
+    session = sessions.get_session(db, user, session_id)
+    _require_fresh(session, if_match)
+    booking.reschedule_session(db, user, session, body.starts_at)
+    return _answer(db, session, response)
+
+
+def _require_fresh(session: TreatmentSession, if_match: str | None) -> None:
+    if if_match is None:
+        return
+    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
+    if "*" not in tags and etag(session) not in tags:
+        raise PreconditionFailed()
+
+
+def _owned(db: DbSession, user: User, session_id: uuid.UUID) -> TreatmentSession:
+    return sessions.get_session(db, user, session_id)
+
+
+@router.post("/{session_id}/cancel", responses=ACTION_RESPONSES, summary="Cancel")
+def cancel_session(
+    db: DbSession, user: CurrentUser, session_id: uuid.UUID, body: SessionCancel, response: Response
+) -> SessionRead:
+    session = _owned(db, user, session_id)
+    sessions.cancel(session, body.reason)
+    db.flush()
+    return _answer(db, session, response)
+
+
+@router.post("/{session_id}/check-in", responses=ACTION_RESPONSES, summary="Check in")
+def check_in_session(
+    db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
+) -> SessionRead:
+    session = _owned(db, user, session_id)
+    sessions.check_in(db, session)
+    db.flush()
+    return _answer(db, session, response)
+
+
+@router.post("/{session_id}/complete", responses=ACTION_RESPONSES, summary="Complete with notes")
+def complete_session(
+    db: DbSession,
+    user: ClinicalUser,
+    auditor: AuditorDep,
+    session_id: uuid.UUID,
+    body: SessionComplete,
+    response: Response,
+) -> SessionRead:
+    session = _owned(db, user, session_id)
+    sessions.complete(db, session, body.areas_treated, body.notes)
+    auditor.record("update", "session", session.id, session.patient_id)
+    return _answer(db, session, response)
+
+
+@router.post("/{session_id}/no-show", responses=ACTION_RESPONSES, summary="Mark no-show")
+def no_show_session(
+    db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
+) -> SessionRead:
+    session = _owned(db, user, session_id)
+    sessions.no_show(db, session)
+    db.flush()
+    return _answer(db, session, response)

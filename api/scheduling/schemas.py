@@ -1,0 +1,116 @@
+"""Schemas of availability and sessions. Times go out in the clinic's offset of that day."""
+
+import hashlib
+import uuid
+from datetime import UTC, date, datetime
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+
+from api.common.schemas import IsoDate, Schema
+from api.sessions.models import TreatmentSession
+
+SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
+
+# Dates and instants far from today are refused as out of bounds (422), rather than reaching
+# the calendar arithmetic that would overflow at the ends of the datetime range.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+
+
+def _within_years(value: date) -> date:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+def _instant_within_years(value: datetime) -> datetime:
+    try:
+        _within_years(value.astimezone(UTC).date())
+    except OverflowError:
+        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}") from None
+    return value
+
+
+CalendarDate = Annotated[IsoDate, AfterValidator(_within_years)]
+Instant = Annotated[AwareDatetime, AfterValidator(_instant_within_years)]
+
+
+class SlotRead(BaseModel):
+    practitioner_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+class AvailabilityRead(BaseModel):
+    timezone: str
+    slots: list[SlotRead]
+
+
+class SessionBook(Schema):
+    treatment_plan_id: uuid.UUID
+    practitioner_id: uuid.UUID | None = Field(
+        default=None,
+        description="Any qualified practitioner of the plan's clinic; default the plan's.",
+    )
+    starts_at: Instant
+
+
+class SessionReschedule(Schema):
+    starts_at: Instant
+
+
+class SessionCancel(Schema):
+    reason: str = Field(min_length=1, max_length=1000)
+
+
+class SessionComplete(Schema):
+    areas_treated: list[str] = Field(min_length=1, max_length=20)
+    notes: str = Field(default="", max_length=10_000)
+
+
+class SessionRead(BaseModel):
+    id: uuid.UUID
+    treatment_plan_id: uuid.UUID
+    patient_id: uuid.UUID
+    practitioner_id: uuid.UUID
+    clinic_id: uuid.UUID
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    status: SessionStatus
+    late: bool
+    areas_treated: list[str]
+    notes: str | None
+    created_at: datetime
+
+    @classmethod
+    def of(cls, session: TreatmentSession, timezone: str) -> "SessionRead":
+        zone = ZoneInfo(timezone)
+        return cls(
+            id=session.id,
+            treatment_plan_id=session.plan_id,
+            patient_id=session.patient_id,
+            practitioner_id=session.practitioner_id,
+            clinic_id=session.clinic_id,
+            starts_at=session.starts_at.astimezone(zone),
+            ends_at=session.ends_at.astimezone(zone),
+            timezone=timezone,
+            status=session.status,
+            late=session.late_cancellation,
+            areas_treated=list(session.areas_treated),
+            notes=session.notes,
+            created_at=session.created_at.astimezone(zone),
+        )
+
+
+def rfc3339(instant: datetime) -> str:
+    """The form pydantic gives aware datetimes: ISO 8601 with the offset, `Z` for +00:00."""
+    text = instant.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def etag(session: TreatmentSession) -> str:
+    """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
+    raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
+    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'

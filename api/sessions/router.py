@@ -1,0 +1,43 @@
+"""/api/v1/sessions/{id}/follow-ups: report and read what followed a completed session."""
+
+from fastapi import APIRouter, status
+
+from api.audit.service import AuditorDep
+from api.common.pagination import Page, PageDep
+from api.db import DbSession
+from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
+from api.sessions import service
+from api.sessions.deps import ReportingUser, VisibleSession
+from api.sessions.schemas import FollowUpCreate, FollowUpRead
+
+RESOURCE = "follow_up"
+
+router = APIRouter(prefix="/sessions", tags=["follow-ups"], responses=COMMON_RESPONSES)
+
+
+@router.post(
+    "/{session_id}/follow-ups",
+    status_code=status.HTTP_201_CREATED,
+    responses=CONFLICT_RESPONSES,
+    summary="Report a follow-up of a completed session",
+)
+def create_follow_up(
+    db: DbSession,
+    user: ReportingUser,
+    located: VisibleSession,
+    auditor: AuditorDep,
+    body: FollowUpCreate,
+) -> FollowUpRead:
+    follow_up = service.record_follow_up(db, located, body, user)
+    auditor.record("create", RESOURCE, follow_up.id, located.session.patient_id)
+    return FollowUpRead.model_validate(follow_up)
+
+
+@router.get("/{session_id}/follow-ups", summary="List a session's follow-ups")
+def list_follow_ups(
+    db: DbSession, located: VisibleSession, auditor: AuditorDep, page: PageDep
+) -> Page[FollowUpRead]:
+    follow_ups, cursor = service.list_follow_ups(db, located.session.id, page)
+    for follow_up in follow_ups:
+        auditor.record("read", RESOURCE, follow_up.id, located.session.patient_id)
+    return Page(items=[FollowUpRead.model_validate(f) for f in follow_ups], next_cursor=cursor)
