@@ -1,13 +1,10 @@
 """Settings read from the environment (pydantic-settings), validated once and cached."""
 
-import logging
 from functools import lru_cache
 from typing import Annotated, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-
-log = logging.getLogger(__name__)
 
 # Only for development: a production start-up without a real key is refused below.
 _DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
@@ -61,7 +58,6 @@ class Settings(BaseSettings):
     def signing_key(self) -> str:
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        log.warning("SECRET_KEY is not set: using the fixed development key")
         return _DEVELOPMENT_SECRET_KEY
 
     @property

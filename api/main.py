@@ -27,6 +27,8 @@ from api.scheduling.router import router as sessions_router
 from api.sessions.router import router as follow_ups_router
 from api.users.router import router as users_router
 
+log = logging.getLogger(__name__)
+
 API_PREFIX = "/api/v1"
 
 DESCRIPTION = """\
@@ -117,6 +119,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    if settings.secret_key is None:
+        log.warning("SECRET_KEY is not set: tokens are signed with the fixed development key")
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
