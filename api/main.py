@@ -20,6 +20,7 @@ from api.errors import install_handlers
 from api.health import router as health_router
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
+from api.scheduling.course_router import router as course_router
 from api.scheduling.router import availability_router
 from api.scheduling.router import router as sessions_router
 from api.sessions.router import router as follow_ups_router
@@ -65,6 +66,7 @@ def api_router() -> APIRouter:
     router.include_router(users_router)
     router.include_router(audit_router)
     router.include_router(plans_router)
+    router.include_router(course_router)
     router.include_router(patients_router)
     router.include_router(catalogue_router)
     router.include_router(availability_router)

@@ -114,3 +114,21 @@ def etag(session: TreatmentSession) -> str:
     """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
     raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+# --- course scheduling ------------------------------------------------------------------------
+
+
+class CourseSchedule(Schema):
+    first_starts_at: Instant = Field(
+        description="Start of the first new session; every later one keeps its local wall time."
+    )
+    practitioner_id: uuid.UUID | None = Field(
+        default=None,
+        description="Any qualified practitioner of the plan's clinic; default the plan's.",
+    )
+    dry_run: bool = Field(default=False, description="Place the sessions but book nothing.")
+
+
+class CourseRead(BaseModel):
+    sessions: list[SessionRead]
