@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
 
 from api.common.schemas import IsoDate, Schema
 from api.sessions.models import TreatmentSession
@@ -127,7 +127,7 @@ class CourseSchedule(Schema):
         default=None,
         description="Any qualified practitioner of the plan's clinic; default the plan's.",
     )
-    dry_run: bool = Field(default=False, description="Place the sessions but book nothing.")
+    dry_run: StrictBool = Field(default=False, description="Place the sessions, book nothing.")
 
 
 class CourseRead(BaseModel):
