@@ -22,6 +22,7 @@ from api.health import router as health_router
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
+from api.scheduling.course_router import router as course_router
 from api.scheduling.router import availability_router
 from api.scheduling.router import router as sessions_router
 from api.sessions.router import router as follow_ups_router
@@ -76,6 +77,7 @@ def api_router() -> APIRouter:
     router.include_router(practitioners_router)
     router.include_router(audit_router)
     router.include_router(plans_router)
+    router.include_router(course_router)
     router.include_router(patients_router)
     router.include_router(catalogue_router)
     router.include_router(availability_router)
@@ -100,6 +102,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
+        if settings.secret_key is None:
+            log.warning("SECRET_KEY is not set: tokens are signed with the fixed development key")
         app.state.engine = engine or make_engine(settings.database_url)
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
         try:
@@ -119,8 +123,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
-    if settings.secret_key is None:
-        log.warning("SECRET_KEY is not set: tokens are signed with the fixed development key")
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
 
 from api.common.schemas import IsoDate, Schema
 from api.sessions.models import TreatmentSession
@@ -114,3 +114,21 @@ def etag(session: TreatmentSession) -> str:
     """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
     raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
     return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+
+
+# --- course scheduling ------------------------------------------------------------------------
+
+
+class CourseSchedule(Schema):
+    first_starts_at: Instant = Field(
+        description="Start of the first new session; every later one keeps its local wall time."
+    )
+    practitioner_id: uuid.UUID | None = Field(
+        default=None,
+        description="Any qualified practitioner of the plan's clinic; default the plan's.",
+    )
+    dry_run: StrictBool = Field(default=False, description="Place the sessions, book nothing.")
+
+
+class CourseRead(BaseModel):
+    sessions: list[SessionRead]

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.plans import service
 from api.plans.models import TreatmentPlan
+from api.practitioners.models import WorkingHours
 from api.sessions.models import FollowUp, TreatmentSession
 from tests.factories_plans import World, make_intake, make_session
 from tests.plans.conftest import NOW
@@ -390,3 +391,81 @@ def test_consent_time_out_of_range_is_422_not_500(client: TestClient, world: Wor
         headers=world.as_("practitioner"),
     )
     assert response.status_code == 422
+
+
+def test_full_lifecycle_through_http(client: TestClient, world: World, db: Session) -> None:
+    """proposed → consent → course scheduled → each session checked in and completed → the
+    plan is completed, and a follow-up of its last session shows on the plan."""
+    for weekday in range(7):  # working hours: the only row not made through the API here
+        db.add(
+            WorkingHours(
+                practitioner_id=world.practitioner.id,
+                clinic_id=world.clinic.id,
+                weekday=weekday,
+                start_minute=9 * 60,
+                end_minute=18 * 60,
+            )
+        )
+    db.flush()
+    doctor = world.practitioner_user
+    body = world.body(sessions_planned=3, area_codes=["thighs", "buttocks"])
+    created = client.post(PLANS, json=body, headers=world.as_(doctor))
+    assert created.status_code == 201, created.text
+    plan_id = created.json()["id"]
+    assert created.json()["status"] == "proposed"
+
+    consent = client.post(f"{PLANS}/{plan_id}/consent", json={}, headers=world.as_("patient"))
+    assert consent.status_code == 200
+    assert consent.json()["status"] == "active"
+
+    course = client.post(
+        f"{PLANS}/{plan_id}/schedule",
+        json={"first_starts_at": "2026-03-24T10:00:00+01:00"},
+        headers={**world.as_("receptionist"), "Idempotency-Key": "lifecycle"},
+    )
+    assert course.status_code == 201, course.text
+    sessions = course.json()["sessions"]
+    assert [s["starts_at"] for s in sessions] == [
+        "2026-03-24T10:00:00+01:00",
+        "2026-03-31T10:00:00+02:00",  # summer time began on 29 March: still 10:00 local
+        "2026-04-07T10:00:00+02:00",
+    ]
+    booked = client.get(f"{PLANS}/{plan_id}", headers=world.as_(doctor)).json()
+    assert (booked["sessions_booked"], booked["sessions_completed"]) == (3, 0)
+
+    for number, session in enumerate(sessions, start=1):
+        clock.freeze(datetime.fromisoformat(session["starts_at"]) - timedelta(minutes=30))
+        url = f"/api/v1/sessions/{session['id']}"
+        checked_in = client.post(f"{url}/check-in", headers=world.as_(doctor))
+        assert checked_in.status_code == 200, checked_in.text
+        assert checked_in.json()["status"] == "checked_in"
+        clock.freeze(datetime.fromisoformat(session["ends_at"]))
+        done = client.post(
+            f"{url}/complete",
+            json={"areas_treated": ["thighs"], "notes": f"Session {number}: well tolerated."},
+            headers=world.as_(doctor),
+        )
+        assert done.status_code == 200, done.text
+        assert done.json()["status"] == "completed"
+        assert done.json()["areas_treated"] == ["thighs"]
+
+    last = sessions[-1]
+    clock.freeze(datetime.fromisoformat(last["ends_at"]) + timedelta(days=2))
+    follow_up = client.post(
+        f"/api/v1/sessions/{last['id']}/follow-ups",
+        json={"bruising": "mild", "soreness": 3, "days_lasted": 2, "notes": "Slight bruise."},
+        headers=world.as_(world.patient_user),
+    )
+    assert follow_up.status_code == 201, follow_up.text
+
+    plan = client.get(f"{PLANS}/{plan_id}", headers=world.as_(doctor))
+    assert plan.status_code == 200
+    body = plan.json()
+    assert body["status"] == "completed"
+    assert body["sessions_completed"] == body["sessions_planned"] == 3
+    assert [s["status"] for s in body["sessions"]] == ["completed"] * 3
+    assert [s["notes"] for s in body["sessions"]] == [
+        f"Session {n}: well tolerated." for n in (1, 2, 3)
+    ]
+    assert body["sessions"][-1]["follow_ups"] == [{**follow_up.json(), "session_id": last["id"]}]
+    assert body["sessions"][0]["follow_ups"] == []

@@ -1,0 +1,57 @@
+"""POST /api/v1/treatment-plans/{id}/schedule: HTTP only, the rules live in `course.py`."""
+
+import uuid
+
+from fastapi import APIRouter, Response, status
+from fastapi.responses import JSONResponse
+
+from api.audit.service import AuditorDep
+from api.auth.deps import StaffUser
+from api.db import DbSession
+from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
+from api.idempotency import service as idempotency
+from api.idempotency.service import IdempotencyKey
+from api.scheduling import course
+from api.scheduling.schemas import CourseRead, CourseSchedule, SessionRead
+
+router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+
+
+@router.post(
+    "/{plan_id}/schedule",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CourseRead,
+    responses={
+        200: {"model": CourseRead, "description": "Dry run: where the sessions would go."},
+        **CONFLICT_RESPONSES,
+    },
+    summary="Book the plan's remaining sessions, one per cadence step (all or nothing)",
+)
+def schedule_course(
+    db: DbSession,
+    user: StaffUser,
+    auditor: AuditorDep,
+    plan_id: uuid.UUID,
+    body: CourseSchedule,
+    idempotency_key: IdempotencyKey = None,
+) -> Response:
+    """Receptionists, practitioners and admins schedule the plans they can see (a patient books
+    single sessions only). Answers 201 with the new sessions in order; 200 for a dry run."""
+    fingerprint = idempotency.request_fingerprint(f"POST /treatment-plans/{plan_id}/schedule", body)
+    if idempotency_key:
+        stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
+        if stored is not None:
+            return stored.response()
+    sessions, clinic = course.schedule_course(
+        db, user, plan_id, body.practitioner_id, body.first_starts_at, dry_run=body.dry_run
+    )
+    payload = CourseRead(
+        sessions=[SessionRead.of(s, clinic.timezone) for s in sessions]
+    ).model_dump(mode="json")
+    if body.dry_run:
+        return JSONResponse(payload, status_code=200)
+    for session in sessions:
+        auditor.record("create", "session", session.id, session.patient_id)
+    if idempotency_key:
+        idempotency.remember(db, user.id, idempotency_key, fingerprint, 201, payload)
+    return JSONResponse(payload, status_code=201)
