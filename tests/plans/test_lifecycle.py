@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.plans import service
 from api.plans.models import TreatmentPlan
-from api.practitioners.models import WorkingHours
 from api.sessions.models import FollowUp, TreatmentSession
 from tests.factories_plans import World, make_intake, make_session
 from tests.plans.conftest import NOW
@@ -396,17 +395,16 @@ def test_consent_time_out_of_range_is_422_not_500(client: TestClient, world: Wor
 def test_full_lifecycle_through_http(client: TestClient, world: World, db: Session) -> None:
     """proposed → consent → course scheduled → each session checked in and completed → the
     plan is completed, and a follow-up of its last session shows on the plan."""
-    for weekday in range(7):  # working hours: the only row not made through the API here
-        db.add(
-            WorkingHours(
-                practitioner_id=world.practitioner.id,
-                clinic_id=world.clinic.id,
-                weekday=weekday,
-                start_minute=9 * 60,
-                end_minute=18 * 60,
-            )
-        )
-    db.flush()
+    hours = [
+        {"clinic_id": str(world.clinic.id), "weekday": day, "start": "09:00", "end": "18:00"}
+        for day in range(7)
+    ]
+    put = client.put(
+        f"/api/v1/practitioners/{world.practitioner.id}/working-hours",
+        json=hours,
+        headers=world.as_(world.admin),
+    )
+    assert put.status_code == 200, put.text
     doctor = world.practitioner_user
     body = world.body(sessions_planned=3, area_codes=["thighs", "buttocks"])
     created = client.post(PLANS, json=body, headers=world.as_(doctor))
