@@ -1,15 +1,17 @@
-"""Demo step: a few booked sessions for the demo plans, in free slots of the coming days."""
+"""Demo step: the Paris weekly course across the end of daylight saving time, and a few booked
+sessions for the other demo plans, in free slots of the coming days."""
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
-from api.plans.models import TreatmentPlan
+from api.plans.models import PlanArea, TreatmentPlan
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
@@ -58,11 +60,57 @@ def _book_next_free(db: Session, plan: TreatmentPlan) -> bool:
     return True
 
 
+def _end_of_summer_time(zone: ZoneInfo, after: datetime) -> date:
+    """The local date of the first autumn change back to standard time after `after`."""
+    day = after.astimezone(zone).date()
+    while True:
+        noon_today = datetime.combine(day, time(12), zone)
+        noon_next = datetime.combine(day + timedelta(days=1), time(12), zone)
+        if noon_next.utcoffset() < noon_today.utcoffset():  # type: ignore[operator]
+            return day + timedelta(days=1)
+        day += timedelta(days=1)
+
+
+def _course_across_dst(db: Session, plan: TreatmentPlan) -> None:
+    """The 12 weekly sessions of `plan` at 12:00 local on Tuesdays, five before the change back
+    to standard time and the rest after it: sessions already past are completed, the others
+    booked. Noon keeps the same wall-clock time on both sides of the change."""
+    clinic = db.get_one(Clinic, plan.clinic_id)
+    zone = clinic_zone(clinic)
+    now = clock.now()
+    change = _end_of_summer_time(zone, now - timedelta(weeks=plan.sessions_planned - 5))
+    first = change - timedelta(days=(change.weekday() - 1) % 7) - timedelta(weeks=4)
+    areas = list(db.scalars(select(PlanArea.area_code).where(PlanArea.plan_id == plan.id)))
+    for n in range(plan.sessions_planned):
+        starts = datetime.combine(first + timedelta(weeks=n), time(12), zone)
+        done = starts + SESSION_LENGTH < now
+        db.add(
+            TreatmentSession(
+                plan_id=plan.id,
+                patient_id=plan.patient_id,
+                practitioner_id=plan.practitioner_id,
+                clinic_id=clinic.id,
+                starts_at=starts,
+                ends_at=starts + SESSION_LENGTH,
+                buffer_ends_at=starts + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
+                status="completed" if done else "booked",
+                checked_in_at=starts - timedelta(minutes=10) if done else None,
+                completed_at=starts + SESSION_LENGTH if done else None,
+                areas_treated=areas if done else [],
+                notes="Demo: treated as planned." if done else None,
+            )
+        )
+    db.flush()
+
+
 def seed_sessions(db: Session, ctx: Any) -> None:
-    """Book two sessions of up to three demo plans that have none yet; skipped without plans."""
+    """The Paris weekly course across the end of summer time, then two sessions of up to three
+    other demo plans that have none yet; skipped without plans."""
     found = ctx.objects.get("plans")
     if not found:
         return
+    if isinstance(found, dict) and isinstance(found.get("paris_weekly"), TreatmentPlan):
+        _course_across_dst(db, found["paris_weekly"])
     plans_booked = 0
     for plan in _plans(found):
         if plans_booked >= PLANS_TO_BOOK:
