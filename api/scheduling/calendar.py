@@ -126,14 +126,17 @@ class _Loaded:
     pids: set[uuid.UUID]
     zone: ZoneInfo
     buffer_us: int
-    busy: dict[uuid.UUID, list[tuple[int, int, int]]]  # start, end, buffer end
+    busy: dict[uuid.UUID, list[tuple[int, Any, int]]]  # start, end (see `_load`), buffer end
     off: dict[uuid.UUID, list[tuple[int, int]]]
     patient_busy: list[tuple[int, int]]
     blocked_days: frozenset[date]
     plan_sessions: int  # non-cancelled sessions of the plan (but the excluded one), any date
 
 
-def _load(db: Session, q: CalendarQuery) -> _Loaded | None:
+def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
+    """With `ends=False`, the end of a session is read for the patient's sessions only (the
+    others count up to the end of their buffer, which is all the availability search needs);
+    it is None for the others."""
     rows = _hours(db, q)
     pids = set(rows.hours)
     if not q.eligible_only and q.practitioner_id is not None:
@@ -151,11 +154,14 @@ def _load(db: Session, q: CalendarQuery) -> _Loaded | None:
     of_plan = s.plan_id == q.plan_id if q.plan_id is not None else false()
     # One flag column rather than ids (1: time off, 2: the patient's, 4: the plan's), and ids
     # as text: cheaper to read back for thousands of rows.
+    end: Any = EpochMicroseconds(s.ends_at)
+    if not ends:
+        end = case((of_patient, end), else_=None)
     sessions = select(
         (case((of_patient, 2), else_=0) + case((of_plan, 4), else_=0)).label("flags"),
         cast(s.practitioner_id, String()).label("practitioner_id"),
         EpochMicroseconds(s.starts_at),
-        EpochMicroseconds(s.ends_at),
+        end,
         EpochMicroseconds(s.buffer_ends_at),
     ).where(s.status != "cancelled", who)
     # The plan's sessions matter at any date (5-day spacing); the others only near the range.
@@ -178,10 +184,10 @@ def _load(db: Session, q: CalendarQuery) -> _Loaded | None:
     plan_starts: list[int] = []
     # Rows are grouped by the id as the database spells it (text: hex on SQLite), and the ids
     # mapped back once: hashing thousands of UUIDs costs more than reading the rows.
-    busy_of: defaultdict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    busy_of: defaultdict[str, list[tuple[int, Any, int]]] = defaultdict(list)
     off_of: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
     found = typing.cast(
-        Sequence[tuple[int, str, int, int, int]],
+        Sequence[tuple[int, str, int, Any, int]],
         db.execute(union_all(sessions, time_off)).all(),
     )
     for flags, raw_pid, start, end, buffer_end in found:
@@ -194,7 +200,7 @@ def _load(db: Session, q: CalendarQuery) -> _Loaded | None:
         if flags & 4:
             plan_starts.append(start)
     ids: dict[str, uuid.UUID] = {p.hex: p for p in pids} | {str(p): p for p in pids}
-    busy: dict[uuid.UUID, list[tuple[int, int, int]]] = {pid: [] for pid in pids}
+    busy: dict[uuid.UUID, list[tuple[int, Any, int]]] = {pid: [] for pid in pids}
     off: dict[uuid.UUID, list[tuple[int, int]]] = {pid: [] for pid in pids}
     for raw_pid, found_busy in busy_of.items():
         if (pid := ids.get(raw_pid)) is not None:
@@ -262,7 +268,7 @@ def load_blocked_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Blo
     """`load_calendars` for the availability search, straight into the integer form that
     `slots.free_starts_us` walks (the same two statements, and the same spans as
     `slots.blocked_calendar` makes of each calendar)."""
-    loaded = _load(db, q)
+    loaded = _load(db, q, ends=False)
     if loaded is None:
         return {}
     slot_us = SLOT_US

@@ -68,26 +68,15 @@ def get_availability(
     # The same instants recur across practitioners (and a start is another's end): each is
     # formatted once.
     zone = ZoneInfo(clinic.timezone)
-    texts: dict[int, str] = {}
-
-    def text(us: int) -> str:
-        done = texts.get(us)
-        if done is None:
-            done = texts[us] = rfc3339(from_us(us).astimezone(zone))
-        return done
-
-    heads: dict[uuid.UUID, str] = {}  # the opening of each practitioner's items
-
-    def head(pid: uuid.UUID) -> str:
-        done = heads.get(pid)
-        if done is None:
-            done = heads[pid] = f'{{"practitioner_id":"{pid}","starts_at":"'
-        return done
-
     slot_us = SLOT_US
+    instants = {start for start, _ in found}
+    instants |= {start + slot_us for start in instants}
+    texts = {us: rfc3339(from_us(us).astimezone(zone)) for us in instants}
+    heads = {pid: f'{{"practitioner_id":"{pid}","starts_at":"' for pid in {p for _, p in found}}
     # Ids and RFC 3339 texts need no JSON escaping; the zone name goes through json.dumps.
     items = ",".join(
-        f'{head(pid)}{text(start)}","ends_at":"{text(start + slot_us)}"}}' for start, pid in found
+        f'{heads[pid]}{texts[start]}","ends_at":"{texts[start + slot_us]}"}}'
+        for start, pid in found
     )
     body = f'{{"timezone":{json.dumps(clinic.timezone)},"slots":[{items}]}}'
     return Response(body, media_type="application/json")
