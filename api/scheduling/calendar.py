@@ -13,14 +13,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    CompoundSelect,
+    Select,
     String,
     and_,
+    bindparam,
     case,
     cast,
     false,
@@ -31,6 +35,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
 
 from api.clinics.models import Clinic
@@ -89,7 +94,15 @@ def _window(q: CalendarQuery) -> tuple[datetime, datetime]:
     return lo - _MARGIN, hi + _MARGIN
 
 
-def _hours(db: Session, q: CalendarQuery) -> _Rows:
+# The statements are built once per shape, with bound parameters: building them afresh costs
+# more Python than running them, on every booking.
+
+
+@lru_cache(maxsize=8)
+def _hours_statement(
+    one_practitioner: bool, eligible_only: bool
+) -> Select[uuid.UUID, int, int, int, date, list[str]]:
+    clinic_id: BindParameter[uuid.UUID] = bindparam("clinic_id")
     stmt = (
         select(
             WorkingHours.practitioner_id,
@@ -100,17 +113,23 @@ def _hours(db: Session, q: CalendarQuery) -> _Rows:
             Practitioner.qualifications,
         )
         .join(Practitioner, Practitioner.id == WorkingHours.practitioner_id)
-        .where(WorkingHours.clinic_id == q.clinic.id)
+        .where(WorkingHours.clinic_id == clinic_id)
     )
-    if q.practitioner_id is not None:
-        stmt = stmt.where(WorkingHours.practitioner_id == q.practitioner_id)
-    if q.eligible_only:
+    if one_practitioner:
+        stmt = stmt.where(WorkingHours.practitioner_id == bindparam("practitioner_id"))
+    if eligible_only:
         pc = practitioner_clinics
         stmt = stmt.join(
-            pc, and_(pc.c.practitioner_id == Practitioner.id, pc.c.clinic_id == q.clinic.id)
+            pc, and_(pc.c.practitioner_id == Practitioner.id, pc.c.clinic_id == clinic_id)
         ).where(Practitioner.active.is_(True))
+    return stmt
+
+
+def _hours(db: Session, q: CalendarQuery) -> _Rows:
+    stmt = _hours_statement(q.practitioner_id is not None, q.eligible_only)
+    params = {"clinic_id": q.clinic.id, "practitioner_id": q.practitioner_id}
     rows = _Rows()
-    for pid, weekday, start, end, expires, qualifications in db.execute(stmt):
+    for pid, weekday, start, end, expires, qualifications in db.execute(stmt, params):
         if q.eligible_only and MESOTHERAPY not in (qualifications or []):
             continue
         rows.hours[pid].append(WeeklyHours(weekday, start, end))
@@ -133,25 +152,23 @@ class _Loaded:
     plan_sessions: int  # non-cancelled sessions of the plan (but the excluded one), any date
 
 
-def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
-    """With `ends=False`, the end of a session is read for the patient's sessions only (the
-    others count up to the end of their buffer, which is all the availability search needs);
-    it is None for the others."""
-    rows = _hours(db, q)
-    pids = set(rows.hours)
-    if not q.eligible_only and q.practitioner_id is not None:
-        pids.add(q.practitioner_id)
-    if not pids:
-        return None
-    lo, hi = _window(q)
+@lru_cache(maxsize=32)
+def _busy_statement(patient: bool, plan: bool, exclude: bool, ends: bool) -> CompoundSelect[Any]:
+    """Sessions (not cancelled) of the practitioners, the patient and the plan, and the
+    practitioners' time off, near the window [lo, hi)."""
     s = TreatmentSession
+    pids: BindParameter[list[uuid.UUID]] = bindparam("pids", expanding=True)
+    lo: BindParameter[datetime] = bindparam("lo")
+    hi: BindParameter[datetime] = bindparam("hi")
     who: ColumnElement[bool] = s.practitioner_id.in_(pids)
-    if q.patient_id is not None:
-        who = or_(who, s.patient_id == q.patient_id)
-    if q.plan_id is not None:
-        who = or_(who, s.plan_id == q.plan_id)
-    of_patient = s.patient_id == q.patient_id if q.patient_id is not None else false()
-    of_plan = s.plan_id == q.plan_id if q.plan_id is not None else false()
+    of_patient: ColumnElement[bool] = false()
+    of_plan: ColumnElement[bool] = false()
+    if patient:
+        of_patient = s.patient_id == bindparam("patient_id")
+        who = or_(who, of_patient)
+    if plan:
+        of_plan = s.plan_id == bindparam("plan_id")
+        who = or_(who, of_plan)
     # One flag column rather than ids (1: time off, 2: the patient's, 4: the plan's), and ids
     # as text: cheaper to read back for thousands of rows.
     end: Any = EpochMicroseconds(s.ends_at)
@@ -166,11 +183,11 @@ def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
     ).where(s.status != "cancelled", who)
     # The plan's sessions matter at any date (5-day spacing); the others only near the range.
     near: ColumnElement[bool] = and_(s.starts_at < hi, s.buffer_ends_at > lo)
-    if q.plan_id is not None:
-        near = or_(near, s.plan_id == q.plan_id)
+    if plan:
+        near = or_(near, of_plan)
     sessions = sessions.where(near)
-    if q.exclude_session_id is not None:
-        sessions = sessions.where(s.id != q.exclude_session_id)
+    if exclude:
+        sessions = sessions.where(s.id != bindparam("exclude_session_id"))
     time_off = select(
         literal(1),
         cast(TimeOff.practitioner_id, String()),
@@ -178,7 +195,31 @@ def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
         EpochMicroseconds(TimeOff.ends_at),
         EpochMicroseconds(TimeOff.ends_at),
     ).where(TimeOff.practitioner_id.in_(pids), TimeOff.starts_at < hi, TimeOff.ends_at > lo)
+    return union_all(sessions, time_off)
 
+
+def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
+    """With `ends=False`, the end of a session is read for the patient's sessions only (the
+    others count up to the end of their buffer, which is all the availability search needs);
+    it is None for the others."""
+    rows = _hours(db, q)
+    pids = set(rows.hours)
+    if not q.eligible_only and q.practitioner_id is not None:
+        pids.add(q.practitioner_id)
+    if not pids:
+        return None
+    lo, hi = _window(q)
+    stmt = _busy_statement(
+        q.patient_id is not None, q.plan_id is not None, q.exclude_session_id is not None, ends
+    )
+    params = {
+        "pids": list(pids),
+        "lo": lo,
+        "hi": hi,
+        "patient_id": q.patient_id,
+        "plan_id": q.plan_id,
+        "exclude_session_id": q.exclude_session_id,
+    }
     zone = clinic_zone(q.clinic)
     patient_busy: list[tuple[int, int]] = []
     plan_starts: list[int] = []
@@ -188,7 +229,7 @@ def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
     off_of: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
     found = typing.cast(
         Sequence[tuple[int, str, int, Any, int]],
-        db.execute(union_all(sessions, time_off)).all(),
+        db.execute(stmt, params).all(),
     )
     for flags, raw_pid, start, end, buffer_end in found:
         if flags == 1:
