@@ -12,8 +12,9 @@ Their violation at flush becomes a 409 `slot_taken` / `patient_busy`, never a 50
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -21,12 +22,13 @@ from api.catalogue.models import FormulationIngredient
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
+from api.patients.models import Allergy
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
 from api.scheduling import slots
 from api.scheduling.access import visible_clause
-from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars
+from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
 from api.users.models import User
 
@@ -77,15 +79,18 @@ def check_start(start: datetime, clinic: Clinic) -> datetime:
     return start.astimezone(UTC)
 
 
-def _practitioner_conflicts(db: Session, practitioner: Practitioner, clinic: Clinic) -> list[str]:
-    works_there = db.scalar(
-        select(func.count())
-        .select_from(practitioner_clinics)
-        .where(
-            practitioner_clinics.c.practitioner_id == practitioner.id,
-            practitioner_clinics.c.clinic_id == clinic.id,
-        )
+def _works_at(practitioner_id: Any, clinic_id: Any) -> Exists:
+    return exists().where(
+        practitioner_clinics.c.practitioner_id == practitioner_id,
+        practitioner_clinics.c.clinic_id == clinic_id,
     )
+
+
+def _practitioner_conflicts(
+    db: Session, practitioner: Practitioner, clinic: Clinic, works_there: bool | None = None
+) -> list[str]:
+    if works_there is None:
+        works_there = bool(db.scalar(select(_works_at(practitioner.id, clinic.id))))
     if not practitioner.active or MESOTHERAPY not in practitioner.qualifications:
         return ["not_qualified"]
     return [] if works_there else ["not_qualified"]
@@ -100,10 +105,22 @@ def slot_conflicts(
     exclude_session_id: uuid.UUID | None = None,
 ) -> list[ConflictItem]:
     """Every rule of a single session that refuses `start` for this plan and practitioner."""
+    return _slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id)
+
+
+def _slot_conflicts(
+    db: Session,
+    plan: TreatmentPlan,
+    clinic: Clinic,
+    practitioner: Practitioner,
+    start: datetime,
+    exclude_session_id: uuid.UUID | None = None,
+    works_there: bool | None = None,
+) -> list[ConflictItem]:
     items: list[ConflictItem] = []
     if plan.status not in BOOKABLE_PLAN_STATUSES:
         items.append(conflict("plan_not_bookable", f"The plan is {plan.status}."))
-    if _practitioner_conflicts(db, practitioner, clinic):
+    if _practitioner_conflicts(db, practitioner, clinic, works_there):
         items.append(
             conflict(
                 "not_qualified",
@@ -111,16 +128,6 @@ def slot_conflicts(
                 "or does not work at the plan's clinic.",
             )
         )
-    if exclude_session_id is None:
-        booked = db.scalar(
-            select(func.count())
-            .select_from(TreatmentSession)
-            .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status != "cancelled")
-        )
-        if (booked or 0) >= plan.sessions_planned:
-            items.append(
-                conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions.")
-            )
     day = slots.local_date(start, clinic_zone(clinic))
     query = CalendarQuery(
         clinic=clinic,
@@ -132,9 +139,12 @@ def slot_conflicts(
         exclude_session_id=exclude_session_id,
         eligible_only=False,
     )
+    # The plan's sessions come with the calendar (all dates): they count towards a full plan.
+    calendars, booked = load_calendars_counting_plan(db, query)
+    if exclude_session_id is None and booked >= plan.sessions_planned:
+        items.append(conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions."))
     calendar = dataclasses.replace(
-        load_calendars(db, query)[practitioner.id],
-        licensed_through=practitioner.license_expires_on,
+        calendars[practitioner.id], licensed_through=practitioner.license_expires_on
     )
     now = clock.now()
     if not slots.is_free(calendar, start, now):
@@ -144,11 +154,16 @@ def slot_conflicts(
 
 
 def _allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
+    # Most patients have no active allergy: then no ingredient comes back and the check ends
+    # here, in one statement.
+    any_active = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
     codes = db.scalars(
         select(FormulationIngredient.substance_code).where(
-            FormulationIngredient.formulation_id == plan.formulation_id
+            FormulationIngredient.formulation_id == plan.formulation_id, any_active
         )
     ).all()
+    if not codes:
+        return []
     return allergy_conflicts(db, plan.patient_id, set(codes))
 
 
@@ -164,13 +179,6 @@ def flush_booking(db: Session) -> None:
         raise
 
 
-def _practitioner(db: Session, practitioner_id: uuid.UUID) -> Practitioner:
-    practitioner = db.get(Practitioner, practitioner_id)
-    if practitioner is None:
-        raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
-    return practitioner
-
-
 def book_session(
     db: Session,
     user: User,
@@ -181,10 +189,18 @@ def book_session(
     """Book one session of a plan, under every rule of a single session (409 `conflicts`).
     Without a practitioner, the plan's own."""
     plan = lock_plan(db, user, plan_id)
-    practitioner = _practitioner(db, practitioner_id or plan.practitioner_id)
-    clinic = db.get_one(Clinic, plan.clinic_id)
+    pid = practitioner_id or plan.practitioner_id
+    # The clinic, the practitioner (if known) and whether they work there: one statement.
+    row = db.execute(
+        select(Clinic, Practitioner, _works_at(pid, plan.clinic_id))
+        .outerjoin(Practitioner, Practitioner.id == pid)
+        .where(Clinic.id == plan.clinic_id)
+    ).one()
+    clinic, practitioner, works_there = row
+    if practitioner is None:
+        raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
     start = check_start(starts_at, clinic)
-    items = slot_conflicts(db, plan, clinic, practitioner, start)
+    items = _slot_conflicts(db, plan, clinic, practitioner, start, works_there=works_there)
     items += _allergies(db, plan)
     if items:
         raise RuleConflict(items)

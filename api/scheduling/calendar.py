@@ -7,28 +7,36 @@ from the same data with the same pure function (`slots.free_starts`):
    a patient is known, in one UNION ALL.
 """
 
+import typing
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from typing import Any, cast
+from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
-    DateTime,
+    CompoundSelect,
+    Select,
     String,
     and_,
+    bindparam,
     case,
+    cast,
     false,
     literal,
     or_,
     select,
-    type_coerce,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.functions import FunctionElement
 
 from api.clinics.models import Clinic
 from api.practitioners.models import (
@@ -38,7 +46,17 @@ from api.practitioners.models import (
     WorkingHours,
     practitioner_clinics,
 )
-from api.scheduling.slots import Busy, Calendar, Interval, WeeklyHours, bound_instant
+from api.scheduling.slots import (
+    SLOT_US,
+    BlockedCalendar,
+    Busy,
+    Calendar,
+    Interval,
+    WeeklyHours,
+    bound_instant,
+    from_us,
+    merge_spans,
+)
 from api.sessions.models import TreatmentSession
 
 SPACING_DAYS = 5
@@ -76,7 +94,15 @@ def _window(q: CalendarQuery) -> tuple[datetime, datetime]:
     return lo - _MARGIN, hi + _MARGIN
 
 
-def _hours(db: Session, q: CalendarQuery) -> _Rows:
+# The statements are built once per shape, with bound parameters: building them afresh costs
+# more Python than running them, on every booking.
+
+
+@lru_cache(maxsize=8)
+def _hours_statement(
+    one_practitioner: bool, eligible_only: bool
+) -> Select[uuid.UUID, int, int, int, date, list[str]]:
+    clinic_id: BindParameter[uuid.UUID] = bindparam("clinic_id")
     stmt = (
         select(
             WorkingHours.practitioner_id,
@@ -87,22 +113,178 @@ def _hours(db: Session, q: CalendarQuery) -> _Rows:
             Practitioner.qualifications,
         )
         .join(Practitioner, Practitioner.id == WorkingHours.practitioner_id)
-        .where(WorkingHours.clinic_id == q.clinic.id)
+        .where(WorkingHours.clinic_id == clinic_id)
     )
-    if q.practitioner_id is not None:
-        stmt = stmt.where(WorkingHours.practitioner_id == q.practitioner_id)
-    if q.eligible_only:
+    if one_practitioner:
+        stmt = stmt.where(WorkingHours.practitioner_id == bindparam("practitioner_id"))
+    if eligible_only:
         pc = practitioner_clinics
         stmt = stmt.join(
-            pc, and_(pc.c.practitioner_id == Practitioner.id, pc.c.clinic_id == q.clinic.id)
+            pc, and_(pc.c.practitioner_id == Practitioner.id, pc.c.clinic_id == clinic_id)
         ).where(Practitioner.active.is_(True))
+    return stmt
+
+
+def _hours(db: Session, q: CalendarQuery) -> _Rows:
+    stmt = _hours_statement(q.practitioner_id is not None, q.eligible_only)
+    params = {"clinic_id": q.clinic.id, "practitioner_id": q.practitioner_id}
     rows = _Rows()
-    for pid, weekday, start, end, expires, qualifications in db.execute(stmt):
+    for pid, weekday, start, end, expires, qualifications in db.execute(stmt, params):
         if q.eligible_only and MESOTHERAPY not in (qualifications or []):
             continue
         rows.hours[pid].append(WeeklyHours(weekday, start, end))
         rows.licence[pid] = expires
     return rows
+
+
+@dataclass
+class _Loaded:
+    """Rows of the two statements, instants as integer microseconds since the epoch (UTC)."""
+
+    rows: _Rows
+    pids: set[uuid.UUID]
+    zone: ZoneInfo
+    buffer_us: int
+    busy: dict[uuid.UUID, list[tuple[int, Any, int]]]  # start, end (see `_load`), buffer end
+    off: dict[uuid.UUID, list[tuple[int, int]]]
+    patient_busy: list[tuple[int, int]]
+    blocked_days: frozenset[date]
+    plan_sessions: int  # non-cancelled sessions of the plan (but the excluded one), any date
+
+
+@lru_cache(maxsize=32)
+def _busy_statement(patient: bool, plan: bool, exclude: bool, ends: bool) -> CompoundSelect[Any]:
+    """Sessions (not cancelled) of the practitioners, the patient and the plan, and the
+    practitioners' time off, near the window [lo, hi)."""
+    s = TreatmentSession
+    pids: BindParameter[list[uuid.UUID]] = bindparam("pids", expanding=True)
+    lo: BindParameter[datetime] = bindparam("lo")
+    hi: BindParameter[datetime] = bindparam("hi")
+    who: ColumnElement[bool] = s.practitioner_id.in_(pids)
+    of_patient: ColumnElement[bool] = false()
+    of_plan: ColumnElement[bool] = false()
+    if patient:
+        of_patient = s.patient_id == bindparam("patient_id")
+        who = or_(who, of_patient)
+    if plan:
+        of_plan = s.plan_id == bindparam("plan_id")
+        who = or_(who, of_plan)
+    # One flag column rather than ids (1: time off, 2: the patient's, 4: the plan's), and ids
+    # as text: cheaper to read back for thousands of rows.
+    end: Any = EpochMicroseconds(s.ends_at)
+    if not ends:
+        end = case((of_patient, end), else_=None)
+    sessions = select(
+        (case((of_patient, 2), else_=0) + case((of_plan, 4), else_=0)).label("flags"),
+        cast(s.practitioner_id, String()).label("practitioner_id"),
+        EpochMicroseconds(s.starts_at),
+        end,
+        EpochMicroseconds(s.buffer_ends_at),
+    ).where(s.status != "cancelled", who)
+    # The plan's sessions matter at any date (5-day spacing); the others only near the range.
+    near: ColumnElement[bool] = and_(s.starts_at < hi, s.buffer_ends_at > lo)
+    if plan:
+        near = or_(near, of_plan)
+    sessions = sessions.where(near)
+    if exclude:
+        sessions = sessions.where(s.id != bindparam("exclude_session_id"))
+    time_off = select(
+        literal(1),
+        cast(TimeOff.practitioner_id, String()),
+        EpochMicroseconds(TimeOff.starts_at),
+        EpochMicroseconds(TimeOff.ends_at),
+        EpochMicroseconds(TimeOff.ends_at),
+    ).where(TimeOff.practitioner_id.in_(pids), TimeOff.starts_at < hi, TimeOff.ends_at > lo)
+    return union_all(sessions, time_off)
+
+
+def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
+    """With `ends=False`, the end of a session is read for the patient's sessions only (the
+    others count up to the end of their buffer, which is all the availability search needs);
+    it is None for the others."""
+    rows = _hours(db, q)
+    pids = set(rows.hours)
+    if not q.eligible_only and q.practitioner_id is not None:
+        pids.add(q.practitioner_id)
+    if not pids:
+        return None
+    lo, hi = _window(q)
+    stmt = _busy_statement(
+        q.patient_id is not None, q.plan_id is not None, q.exclude_session_id is not None, ends
+    )
+    params = {
+        "pids": list(pids),
+        "lo": lo,
+        "hi": hi,
+        "patient_id": q.patient_id,
+        "plan_id": q.plan_id,
+        "exclude_session_id": q.exclude_session_id,
+    }
+    zone = clinic_zone(q.clinic)
+    patient_busy: list[tuple[int, int]] = []
+    plan_starts: list[int] = []
+    # Rows are grouped by the id as the database spells it (text: hex on SQLite), and the ids
+    # mapped back once: hashing thousands of UUIDs costs more than reading the rows.
+    busy_of: defaultdict[str, list[tuple[int, Any, int]]] = defaultdict(list)
+    off_of: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
+    found = typing.cast(
+        Sequence[tuple[int, str, int, Any, int]],
+        db.execute(stmt, params).all(),
+    )
+    for flags, raw_pid, start, end, buffer_end in found:
+        if flags == 1:
+            off_of[raw_pid].append((start, end))
+            continue
+        busy_of[raw_pid].append((start, end, buffer_end))
+        if flags & 2:
+            patient_busy.append((start, end))
+        if flags & 4:
+            plan_starts.append(start)
+    ids: dict[str, uuid.UUID] = {p.hex: p for p in pids} | {str(p): p for p in pids}
+    busy: dict[uuid.UUID, list[tuple[int, Any, int]]] = {pid: [] for pid in pids}
+    off: dict[uuid.UUID, list[tuple[int, int]]] = {pid: [] for pid in pids}
+    for raw_pid, found_busy in busy_of.items():
+        if (pid := ids.get(raw_pid)) is not None:
+            busy[pid] += found_busy
+    for raw_pid, found_off in off_of.items():
+        if (pid := ids.get(raw_pid)) is not None:
+            off[pid] += found_off
+    zone = clinic_zone(q.clinic)
+    blocked_days: set[date] = set()
+    for start in plan_starts:
+        day = from_us(start).astimezone(zone).date()
+        blocked_days.update(day + timedelta(days=k) for k in range(1 - SPACING_DAYS, SPACING_DAYS))
+    return _Loaded(
+        rows=rows,
+        pids=pids,
+        zone=zone,
+        buffer_us=q.clinic.buffer_minutes * 60_000_000,
+        busy=busy,
+        off=off,
+        patient_busy=patient_busy,
+        blocked_days=frozenset(blocked_days),
+        plan_sessions=len(plan_starts),
+    )
+
+
+def _calendars(loaded: _Loaded | None) -> dict[uuid.UUID, Calendar]:
+    if loaded is None:
+        return {}
+    buffer = timedelta(microseconds=loaded.buffer_us)
+    patient_busy = [Interval(from_us(a), from_us(b)) for a, b in loaded.patient_busy]
+    return {
+        pid: Calendar(
+            zone=loaded.zone,
+            hours=loaded.rows.hours.get(pid, []),
+            time_off=[Interval(from_us(a), from_us(b)) for a, b in loaded.off[pid]],
+            busy=[Busy(from_us(a), from_us(b), from_us(c)) for a, b, c in sorted(loaded.busy[pid])],
+            buffer=buffer,
+            patient_busy=patient_busy,
+            licensed_through=loaded.rows.licence.get(pid),
+            blocked_days=loaded.blocked_days,
+        )
+        for pid in loaded.pids
+    }
 
 
 def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
@@ -111,96 +293,64 @@ def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
     With `eligible_only=False` and a `practitioner_id` (booking), that practitioner always gets
     a calendar, possibly without hours; its licence is left for the caller to set.
     """
-    rows = _hours(db, q)
-    pids = set(rows.hours)
-    if not q.eligible_only and q.practitioner_id is not None:
-        pids.add(q.practitioner_id)
-    if not pids:
-        return {}
-    lo, hi = _window(q)
-    s = TreatmentSession
-    who: ColumnElement[bool] = s.practitioner_id.in_(pids)
-    if q.patient_id is not None:
-        who = or_(who, s.patient_id == q.patient_id)
-    if q.plan_id is not None:
-        who = or_(who, s.plan_id == q.plan_id)
-    # Flags rather than ids: cheaper to read back for thousands of rows.
-    of_patient = s.patient_id == q.patient_id if q.patient_id is not None else false()
-    of_plan = s.plan_id == q.plan_id if q.plan_id is not None else false()
-    sessions = select(
-        literal("session").label("kind"),
-        _raw_id(s.practitioner_id),
-        case((of_patient, 1), else_=0).label("of_patient"),
-        case((of_plan, 1), else_=0).label("of_plan"),
-        _raw(s.starts_at),
-        _raw(s.ends_at),
-        _raw(s.buffer_ends_at),
-    ).where(s.status != "cancelled", who)
-    # The plan's sessions matter at any date (5-day spacing); the others only near the range.
-    near: ColumnElement[bool] = and_(s.starts_at < hi, s.buffer_ends_at > lo)
-    if q.plan_id is not None:
-        near = or_(near, s.plan_id == q.plan_id)
-    sessions = sessions.where(near)
-    if q.exclude_session_id is not None:
-        sessions = sessions.where(s.id != q.exclude_session_id)
-    time_off = select(
-        literal("off").label("kind"),
-        _raw_id(TimeOff.practitioner_id),
-        literal(0),
-        literal(0),
-        _raw(TimeOff.starts_at),
-        _raw(TimeOff.ends_at),
-        _raw(TimeOff.ends_at),
-    ).where(TimeOff.practitioner_id.in_(pids), TimeOff.starts_at < hi, TimeOff.ends_at > lo)
+    return _calendars(_load(db, q))
 
-    zone = clinic_zone(q.clinic)
-    busy: dict[uuid.UUID, list[Busy]] = defaultdict(list)
-    off: dict[uuid.UUID, list[Interval]] = defaultdict(list)
-    patient_busy: list[Interval] = []
-    blocked_days: set[date] = set()
-    # Ids as the driver gives them (hex text on SQLite, UUID on PostgreSQL), mapped back here.
-    ids: dict[Any, uuid.UUID] = {p.hex: p for p in pids} | {p: p for p in pids}
-    rows_found = cast(Sequence[tuple[Any, ...]], db.execute(union_all(sessions, time_off)).all())
-    for row in rows_found:
-        kind, pid, of_patient_row, of_plan_row = row[0], ids.get(row[1]), row[2], row[3]
-        start, end, buffer_end = _aware(row[4]), _aware(row[5]), _aware(row[6])
-        if pid is not None and kind == "off":
-            off[pid].append(Interval(start, end))
-            continue
-        if pid is not None:
-            busy[pid].append(Busy(start, end, buffer_end))
-        if of_patient_row:
-            patient_busy.append(Interval(start, end))
-        if of_plan_row:
-            day = start.astimezone(zone).date()
-            spread = range(1 - SPACING_DAYS, SPACING_DAYS)
-            blocked_days.update(day + timedelta(days=k) for k in spread)
-    buffer = timedelta(minutes=q.clinic.buffer_minutes)
+
+def load_calendars_counting_plan(
+    db: Session, q: CalendarQuery
+) -> tuple[dict[uuid.UUID, Calendar], int]:
+    """`load_calendars`, and the number of the plan's non-cancelled sessions (all dates, but
+    `exclude_session_id`), read by the same two statements."""
+    loaded = _load(db, q)
+    return _calendars(loaded), loaded.plan_sessions if loaded is not None else 0
+
+
+def load_blocked_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, BlockedCalendar]:
+    """`load_calendars` for the availability search, straight into the integer form that
+    `slots.free_starts_us` walks (the same two statements, and the same spans as
+    `slots.blocked_calendar` makes of each calendar)."""
+    loaded = _load(db, q, ends=False)
+    if loaded is None:
+        return {}
+    slot_us = SLOT_US
+    shared = [(a - slot_us, b) for a, b in loaded.patient_busy]
+    before = slot_us + loaded.buffer_us
     return {
-        pid: Calendar(
-            zone=zone,
-            hours=rows.hours.get(pid, []),
-            time_off=off[pid],
-            busy=sorted(busy[pid], key=lambda b: b.start),
-            buffer=buffer,
-            patient_busy=patient_busy,
-            licensed_through=rows.licence.get(pid),
-            blocked_days=frozenset(blocked_days),
+        pid: BlockedCalendar(
+            zone=loaded.zone,
+            hours=tuple(loaded.rows.hours.get(pid, ())),
+            blocked=merge_spans(
+                [(a - before, c) for a, _, c in loaded.busy[pid]]
+                + [(a - slot_us, b) for a, b in loaded.off[pid]]
+                + shared
+            ),
+            licensed_through=loaded.rows.licence.get(pid),
+            blocked_days=loaded.blocked_days,
         )
-        for pid in pids
+        for pid in loaded.pids
     }
 
 
-def _raw(column: Any) -> Any:
-    # Read instants with the driver's own conversion, skipping the per-value Python hook of
-    # UTCDateTime: thousands of rows per search. `_aware` completes them.
-    return type_coerce(column, DateTime(timezone=True))
+class EpochMicroseconds(FunctionElement[int]):
+    """An instant column as integer microseconds since the epoch, computed by the database:
+    thousands of rows per search read back as plain integers, not datetimes."""
+
+    type = BigInteger()
+    inherit_cache = True
+    name = "epoch_us"
 
 
-def _raw_id(column: Any) -> Any:
-    return type_coerce(column, String())
+@compiles(EpochMicroseconds)
+def _epoch_us_sqlite(element: EpochMicroseconds, compiler: Any, **kw: Any) -> str:
+    # SQLite keeps naive UTC text, "YYYY-MM-DD HH:MM:SS.ffffff".
+    value = compiler.process(element.clauses, **kw)
+    return (
+        f"(CAST(strftime('%s', {value}) AS INTEGER) * 1000000"
+        f" + CAST(substr(substr({value}, 21) || '000000', 1, 6) AS INTEGER))"
+    )
 
 
-def _aware(value: datetime) -> datetime:
-    # SQLite hands back naive UTC values when a UNION hides the column type.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+@compiles(EpochMicroseconds, "postgresql")
+def _epoch_us_postgresql(element: EpochMicroseconds, compiler: Any, **kw: Any) -> str:
+    value = compiler.process(element.clauses, **kw)
+    return f"CAST(EXTRACT(EPOCH FROM {value}) * 1000000 AS BIGINT)"

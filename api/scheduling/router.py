@@ -33,7 +33,8 @@ from api.scheduling.schemas import (
     etag,
     rfc3339,
 )
-from api.sessions.models import SESSION_LENGTH, TreatmentSession
+from api.scheduling.slots import SLOT_US, from_us
+from api.sessions.models import TreatmentSession
 from api.users.models import User
 
 availability_router = APIRouter(
@@ -60,22 +61,24 @@ def get_availability(
         uuid.UUID | None, Query(description="This session's own time counts as free.")
     ] = None,
 ) -> Response:
-    clinic, found = availability.find_slots(
+    clinic, found = availability.find_slot_starts(
         db, user, clinic_id, from_, to, practitioner_id, reschedule_session_id
     )
     # Thousands of slots: serialized directly, in the same RFC 3339 form as the schemas use.
+    # The same instants recur across practitioners (and a start is another's end): each is
+    # formatted once.
     zone = ZoneInfo(clinic.timezone)
-    ids: dict[uuid.UUID, str] = {}
-    slots = [
-        {
-            "practitioner_id": ids.get(s.practitioner_id)
-            or ids.setdefault(s.practitioner_id, str(s.practitioner_id)),
-            "starts_at": rfc3339(s.starts_at.astimezone(zone)),
-            "ends_at": rfc3339((s.starts_at + SESSION_LENGTH).astimezone(zone)),
-        }
-        for s in found
-    ]
-    body = json.dumps({"timezone": clinic.timezone, "slots": slots}, separators=(",", ":"))
+    slot_us = SLOT_US
+    instants = {start for start, _ in found}
+    instants |= {start + slot_us for start in instants}
+    texts = {us: rfc3339(from_us(us).astimezone(zone)) for us in instants}
+    heads = {pid: f'{{"practitioner_id":"{pid}","starts_at":"' for pid in {p for _, p in found}}
+    # Ids and RFC 3339 texts need no JSON escaping; the zone name goes through json.dumps.
+    items = ",".join(
+        f'{heads[pid]}{texts[start]}","ends_at":"{texts[start + slot_us]}"}}'
+        for start, pid in found
+    )
+    body = f'{{"timezone":{json.dumps(clinic.timezone)},"slots":[{items}]}}'
     return Response(body, media_type="application/json")
 
 

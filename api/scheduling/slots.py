@@ -15,7 +15,8 @@ Local wall-clock rules (the clinic's zone):
   are merged; hours may end at 24:00, i.e. `end_minute` 1440); it never spans midnight.
 """
 
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -124,20 +125,33 @@ def _merged_day_hours(hours: Iterable[WeeklyHours], weekday: int) -> list[tuple[
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _US = timedelta(microseconds=1)
 _MINUTE_US = 60_000_000
-_SLOT_US = SLOT // _US
+SLOT_US = SLOT // _US
 
 
-def _us(instant: datetime) -> int:
+def to_us(instant: datetime) -> int:
+    """An instant as integer microseconds since the epoch (UTC)."""
     return (instant.astimezone(UTC) - _EPOCH) // _US
 
 
-def _instant(us: int) -> datetime:
+def from_us(us: int) -> datetime:
+    """The aware UTC instant of integer microseconds since the epoch."""
     return _EPOCH + timedelta(microseconds=us)
 
 
-def _day_candidates(day: date, cal: Calendar) -> Iterator[int]:
+def _day_candidates(day: date, cal: Calendar) -> tuple[int, ...]:
     """Grid starts of `day` whose 45 minutes lie inside one working interval, ascending."""
-    zone = cal.zone
+    return _candidates(day, _week(tuple(cal.hours))[day.weekday()], cal.zone)
+
+
+@lru_cache(maxsize=256)
+def _week(hours: tuple[WeeklyHours, ...]) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """The merged working intervals of each weekday (0 = Monday)."""
+    return tuple(tuple(_merged_day_hours(hours, weekday)) for weekday in range(7))
+
+
+@lru_cache(maxsize=8192)
+def _candidates(day: date, spans: tuple[tuple[int, int], ...], zone: ZoneInfo) -> tuple[int, ...]:
+    # Practitioners of a clinic mostly share their hours: the grid of one day is computed once.
     midnight = wall_instant(day, 0, zone)
     next_midnight = wall_instant(day + timedelta(days=1), 0, zone)
     steady = (
@@ -146,10 +160,11 @@ def _day_candidates(day: date, cal: Calendar) -> Iterator[int]:
         and next_midnight - midnight == timedelta(days=1)
         and midnight.astimezone(zone).utcoffset() == next_midnight.astimezone(zone).utcoffset()
     )
-    midnight_us = _us(midnight) if midnight is not None else 0
-    for start_minute, end_minute in _merged_day_hours(cal.hours, day.weekday()):
-        work_start = _us(bound_instant(day, start_minute, zone))
-        last_start = _us(bound_instant(day, end_minute, zone)) - _SLOT_US
+    midnight_us = to_us(midnight) if midnight is not None else 0
+    found: list[int] = []
+    for start_minute, end_minute in spans:
+        work_start = to_us(bound_instant(day, start_minute, zone))
+        last_start = to_us(bound_instant(day, end_minute, zone)) - SLOT_US
         first = -(-start_minute // GRID_MINUTES) * GRID_MINUTES
         for minute in range(first, end_minute, GRID_MINUTES):
             if steady:
@@ -158,42 +173,93 @@ def _day_candidates(day: date, cal: Calendar) -> Iterator[int]:
                 instant = wall_instant(day, minute, zone)
                 if instant is None:
                     continue
-                start = _us(instant)
+                start = to_us(instant)
             if start < work_start:
                 continue
             if start > last_start:
                 break
-            yield start
+            found.append(start)
+    return tuple(found)
 
 
 # --- blocked start times ----------------------------------------------------------------------
 
 
-def _blocked_spans(cal: Calendar, now: datetime) -> list[tuple[int, int]]:
-    """Open intervals (lo, hi) of start instants that a slot may not take, merged and sorted.
-
-    A start s is refused when [s, s + 45 min) meets time off or a session of the patient, or
-    when [s, s + 45 min + buffer) meets a session of the practitioner with its own buffer.
-    """
-    before = _SLOT_US
-    spans = [(_us(t.start) - before, _us(t.end)) for t in cal.time_off]
-    spans += [(_us(p.start) - before, _us(p.end)) for p in cal.patient_busy]
-    before += cal.buffer // _US
-    spans += [(_us(b.start) - before, _us(b.buffer_end)) for b in cal.busy]
-    spans.append((-(2**62), _us(now) + 1))
+def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Open intervals (lo, hi) of refused start instants (µs), sorted and merged."""
     spans.sort()
     merged: list[tuple[int, int]] = []
     for lo, hi in spans:
         if merged and lo < merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
         else:
             merged.append((lo, hi))
     return merged
 
 
-def _day_open(cal: Calendar, day: date) -> bool:
+def _blocked_spans(cal: Calendar) -> list[tuple[int, int]]:
+    """Open intervals (lo, hi) of start instants that a slot may not take, merged and sorted.
+
+    A start s is refused when [s, s + 45 min) meets time off or a session of the patient, or
+    when [s, s + 45 min + buffer) meets a session of the practitioner with its own buffer.
+    """
+    before = SLOT_US
+    spans = [(to_us(t.start) - before, to_us(t.end)) for t in cal.time_off]
+    spans += [(to_us(p.start) - before, to_us(p.end)) for p in cal.patient_busy]
+    before += cal.buffer // _US
+    spans += [(to_us(b.start) - before, to_us(b.buffer_end)) for b in cal.busy]
+    return merge_spans(spans)
+
+
+@dataclass(frozen=True)
+class BlockedCalendar:
+    """A `Calendar` reduced to what `free_starts` needs, in integer microseconds since the
+    epoch (UTC): `blocked` holds the merged open intervals of refused starts (`merge_spans`),
+    from time off, the patient's sessions and the practitioner's sessions with both buffers.
+    The availability search builds it straight from database rows."""
+
+    zone: ZoneInfo
+    hours: tuple[WeeklyHours, ...]
+    blocked: Sequence[tuple[int, int]]
+    licensed_through: date | None = None
+    blocked_days: frozenset[date] = frozenset()
+
+
+def blocked_calendar(cal: Calendar) -> BlockedCalendar:
+    return BlockedCalendar(
+        zone=cal.zone,
+        hours=tuple(cal.hours),
+        blocked=_blocked_spans(cal),
+        licensed_through=cal.licensed_through,
+        blocked_days=cal.blocked_days,
+    )
+
+
+def _day_open(cal: Calendar | BlockedCalendar, day: date) -> bool:
     licensed = cal.licensed_through is None or day <= cal.licensed_through
     return licensed and day not in cal.blocked_days
+
+
+def free_starts_us(cal: BlockedCalendar, first_day: date, last_day: date, now_us: int) -> list[int]:
+    """`free_starts` in integer microseconds since the epoch (UTC), ascending."""
+    week = _week(cal.hours)
+    candidates: list[int] = []
+    day = first_day
+    while day <= last_day:
+        if _day_open(cal, day):
+            candidates += _candidates(day, week[day.weekday()], cal.zone)
+        day += timedelta(days=1)
+    # Both lists are sorted, and the spans do not overlap: keep what lies between the spans.
+    free: list[int] = []
+    pos = bisect_right(candidates, now_us)
+    for lo, hi in cal.blocked:
+        cut = bisect_right(candidates, lo, pos)
+        if cut > pos:
+            free += candidates[pos:cut]
+        pos = bisect_left(candidates, hi, max(cut, pos))
+    free += candidates[pos:]
+    return free
 
 
 def free_starts(cal: Calendar, first_day: date, last_day: date, now: datetime) -> list[datetime]:
@@ -204,21 +270,8 @@ def free_starts(cal: Calendar, first_day: date, last_day: date, now: datetime) -
     the practitioner on both sides, and falls on a day the practitioner's licence is valid and
     not within 5 days of another session of the same plan.
     """
-    blocked = _blocked_spans(cal, now)
-    free: list[datetime] = []
-    # Candidates come in ascending order, and the blocked spans are merged and sorted: one
-    # pointer walks both lists once.
-    j, spans = 0, len(blocked)
-    day = first_day
-    while day <= last_day:
-        if _day_open(cal, day):
-            for start in _day_candidates(day, cal):
-                while j < spans and blocked[j][1] <= start:
-                    j += 1
-                if j == spans or start <= blocked[j][0]:
-                    free.append(_instant(start))
-        day += timedelta(days=1)
-    return free
+    found = free_starts_us(blocked_calendar(cal), first_day, last_day, to_us(now))
+    return [from_us(start) for start in found]
 
 
 def is_free(cal: Calendar, start: datetime, now: datetime) -> bool:
@@ -248,7 +301,7 @@ def explain(cal: Calendar, start: datetime, now: datetime) -> list[str]:
         codes.append("licence")
     if day in cal.blocked_days:
         codes.append("spacing")
-    if _us(start) not in _day_candidates(day, cal) and on_grid(start, cal.zone):
+    if to_us(start) not in _day_candidates(day, cal) and on_grid(start, cal.zone):
         codes.append("outside_working_hours")
     slot = Interval(start, start + SLOT)
     if any(slot.overlaps(t) for t in cal.time_off):
