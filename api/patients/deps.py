@@ -10,8 +10,8 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import ColumnElement, false, select, true
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from api.auth.deps import CurrentUser, clinic_scope
 from api.db import DbSession
@@ -36,6 +36,25 @@ def visible_patients_clause(user: User) -> ColumnElement[bool]:
     if scope is None:
         return true()
     return Patient.home_clinic_id.in_(scope) if scope else false()
+
+
+def visible_care_clause(
+    user: User,
+    clinic_col: InstrumentedAttribute[uuid.UUID],
+    patient_col: InstrumentedAttribute[uuid.UUID],
+) -> ColumnElement[bool]:
+    """A WHERE clause over rows of care (plans, sessions) that `user` may see: admins all;
+    staff those held at their clinics and those of patients whose home clinic is theirs; a
+    patient only their own. Anything else is answered as if it did not exist."""
+    if user.role == Role.PATIENT:
+        return patient_col == user.patient_id if user.patient_id is not None else false()
+    scope = clinic_scope(user)
+    if scope is None:
+        return true()
+    if not scope:
+        return false()
+    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(scope))
+    return or_(clinic_col.in_(scope), patient_col.in_(home_patients))
 
 
 def visible_patient(db: Session, user: User, patient_id: uuid.UUID) -> Patient:

@@ -10,12 +10,13 @@ import uuid
 from typing import Annotated
 
 from fastapi import Depends, Header
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
 from api.auth.deps import CurrentUser, clinic_scope, require_roles
 from api.db import DbSession
 from api.errors import NotFound, PreconditionFailed
+from api.patients.deps import visible_care_clause
 from api.patients.models import Patient
 from api.plans.models import TreatmentPlan
 from api.users.models import Role, User
@@ -26,18 +27,8 @@ ConsentingUser = Annotated[
 
 
 def visible_plans(user: User) -> ColumnElement[bool]:
-    """A WHERE clause keeping the plans `user` may see (see the module's rule)."""
-    if user.role == Role.PATIENT:
-        if user.patient_id is None:
-            return false()
-        return TreatmentPlan.patient_id == user.patient_id
-    scope = clinic_scope(user)
-    if scope is None:
-        return true()
-    if not scope:
-        return false()
-    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(scope))
-    return or_(TreatmentPlan.clinic_id.in_(scope), TreatmentPlan.patient_id.in_(home_patients))
+    """A WHERE clause keeping the plans `user` may see (the rule of `visible_care_clause`)."""
+    return visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id)
 
 
 def patient_visible(user: User, patient: Patient) -> bool:

@@ -11,7 +11,7 @@ from api.common.money import format_money
 from api.common.schemas import ReadSchema, Schema
 from api.plans.models import MAX_SESSIONS, TreatmentPlan
 from api.sessions.models import TreatmentSession
-from api.sessions.schemas import SessionRead
+from api.sessions.schemas import SessionWithFollowUps
 
 Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
 Cadence = Literal["weekly", "twice_monthly"]
@@ -122,7 +122,7 @@ class PlanRead(ReadSchema):
 
 
 class PlanDetail(PlanRead):
-    sessions: list[SessionRead]
+    sessions: list[SessionWithFollowUps]
 
 
 def _quote_read(plan: TreatmentPlan) -> QuoteRead:
@@ -175,4 +175,6 @@ def plan_detail(
     booked = sum(1 for s in sessions if s.status != "cancelled")
     completed = sum(1 for s in sessions if s.status == "completed")
     base = plan_read(plan, booked, completed)
-    return PlanDetail(**base.model_dump(), sessions=[SessionRead.of(s, timezone) for s in sessions])
+    return PlanDetail(
+        **base.model_dump(), sessions=[SessionWithFollowUps.of(s, timezone) for s in sessions]
+    )

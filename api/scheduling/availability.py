@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import InvalidInput
+from api.patients.deps import visible_care_clause
 from api.practitioners.models import Practitioner
 from api.scheduling import slots
-from api.scheduling.access import visible_clause
 from api.scheduling.calendar import CalendarQuery, load_blocked_calendars
 from api.sessions.models import TreatmentSession
 from api.users.models import User
@@ -84,7 +84,7 @@ def find_slot_starts(
         moving = db.scalar(
             select(TreatmentSession).where(
                 TreatmentSession.id == reschedule_session_id,
-                visible_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
+                visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
             )
         )
         if moving is None:

@@ -22,12 +22,12 @@ from api.catalogue.models import FormulationIngredient
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
+from api.patients.deps import visible_care_clause
 from api.patients.models import Allergy
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
 from api.scheduling import slots
-from api.scheduling.access import visible_clause
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
 from api.users.models import User
@@ -59,7 +59,7 @@ def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
         select(TreatmentPlan)
         .where(
             TreatmentPlan.id == plan_id,
-            visible_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
+            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
         )
         .with_for_update()
     )

@@ -34,11 +34,11 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, NotFound, RuleConflict
+from api.patients.deps import visible_care_clause
 from api.plans.models import CADENCE_DAYS, TreatmentPlan
 from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.scheduling import slots
-from api.scheduling.access import visible_clause
 from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, flush_booking
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendars
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
@@ -137,7 +137,7 @@ def _lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
         select(TreatmentPlan)
         .where(
             TreatmentPlan.id == plan_id,
-            visible_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
+            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
         )
         .with_for_update()
     )

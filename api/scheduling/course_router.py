@@ -12,7 +12,8 @@ from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 from api.idempotency import service as idempotency
 from api.idempotency.service import IdempotencyKey
 from api.scheduling import course
-from api.scheduling.schemas import CourseRead, CourseSchedule, SessionRead
+from api.scheduling.schemas import CourseRead, CourseSchedule
+from api.sessions.schemas import SessionRead
 
 router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
 

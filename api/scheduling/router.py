@@ -27,14 +27,13 @@ from api.scheduling.schemas import (
     SessionBook,
     SessionCancel,
     SessionComplete,
-    SessionRead,
     SessionReschedule,
-    SessionStatus,
     etag,
     rfc3339,
 )
 from api.scheduling.slots import SLOT_US, from_us
 from api.sessions.models import TreatmentSession
+from api.sessions.schemas import SessionRead, SessionStatus
 from api.users.models import User
 
 availability_router = APIRouter(

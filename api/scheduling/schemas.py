@@ -3,15 +3,13 @@
 import hashlib
 import uuid
 from datetime import UTC, date, datetime
-from typing import Annotated, Literal
-from zoneinfo import ZoneInfo
+from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
 
 from api.common.schemas import IsoDate, Schema
 from api.sessions.models import TreatmentSession
-
-SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
+from api.sessions.schemas import SessionRead
 
 # Dates and instants far from today are refused as out of bounds (422), rather than reaching
 # the calendar arithmetic that would overflow at the ends of the datetime range.
@@ -67,41 +65,6 @@ class SessionCancel(Schema):
 class SessionComplete(Schema):
     areas_treated: list[str] = Field(min_length=1, max_length=20)
     notes: str = Field(default="", max_length=10_000)
-
-
-class SessionRead(BaseModel):
-    id: uuid.UUID
-    treatment_plan_id: uuid.UUID
-    patient_id: uuid.UUID
-    practitioner_id: uuid.UUID
-    clinic_id: uuid.UUID
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    status: SessionStatus
-    late: bool
-    areas_treated: list[str]
-    notes: str | None
-    created_at: datetime
-
-    @classmethod
-    def of(cls, session: TreatmentSession, timezone: str) -> "SessionRead":
-        zone = ZoneInfo(timezone)
-        return cls(
-            id=session.id,
-            treatment_plan_id=session.plan_id,
-            patient_id=session.patient_id,
-            practitioner_id=session.practitioner_id,
-            clinic_id=session.clinic_id,
-            starts_at=session.starts_at.astimezone(zone),
-            ends_at=session.ends_at.astimezone(zone),
-            timezone=timezone,
-            status=session.status,
-            late=session.late_cancellation,
-            areas_treated=list(session.areas_treated),
-            notes=session.notes,
-            created_at=session.created_at.astimezone(zone),
-        )
 
 
 def rfc3339(instant: datetime) -> str:

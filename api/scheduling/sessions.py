@@ -18,9 +18,9 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound, RuleConflict
+from api.patients.deps import visible_care_clause
 from api.plans import service as plans
 from api.plans.models import PlanArea, TreatmentPlan
-from api.scheduling.access import visible_clause
 from api.scheduling.booking import check_in_allergies
 from api.scheduling.slots import bound_instant
 from api.sessions.models import TreatmentSession
@@ -35,7 +35,7 @@ def get_session(db: Session, user: User, session_id: uuid.UUID) -> TreatmentSess
     session = db.scalar(
         select(TreatmentSession).where(
             TreatmentSession.id == session_id,
-            visible_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
+            visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
         )
     )
     if session is None:
@@ -90,7 +90,7 @@ def list_sessions(
 ) -> tuple[list[TreatmentSession], str | None]:
     """The sessions the caller may see, by start time; `from`/`to` are clinic-local dates."""
     s = TreatmentSession
-    stmt = select(s).where(visible_clause(user, s.clinic_id, s.patient_id))
+    stmt = select(s).where(visible_care_clause(user, s.clinic_id, s.patient_id))
     for column, value in (
         (s.clinic_id, clinic_id),
         (s.practitioner_id, practitioner_id),

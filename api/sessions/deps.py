@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, select
 
-from api.auth.deps import CurrentUser, clinic_scope, require_roles
+from api.auth.deps import CurrentUser, require_roles
 from api.clinics.models import Clinic
 from api.db import DbSession
 from api.errors import NotFound
-from api.patients.models import Patient
+from api.patients.deps import visible_care_clause
 from api.sessions.models import TreatmentSession
 from api.users.models import Role, User
 
@@ -26,20 +26,8 @@ ReportingUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.PRACTITIO
 
 
 def visible_sessions(user: User) -> ColumnElement[bool]:
-    """A WHERE clause keeping the sessions `user` may see (see the module's rule)."""
-    if user.role == Role.PATIENT:
-        if user.patient_id is None:
-            return false()
-        return TreatmentSession.patient_id == user.patient_id
-    scope = clinic_scope(user)
-    if scope is None:
-        return true()
-    if not scope:
-        return false()
-    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(scope))
-    return or_(
-        TreatmentSession.clinic_id.in_(scope), TreatmentSession.patient_id.in_(home_patients)
-    )
+    """A WHERE clause keeping the sessions `user` may see (the rule of `visible_care_clause`)."""
+    return visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id)
 
 
 @dataclass(frozen=True)

@@ -7,37 +7,23 @@ Times are sent in the clinic's own offset of the day: build a `SessionRead` with
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BeforeValidator, Field, StrictBool, StrictInt, StringConstraints
+from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
-from api.common.schemas import ReadSchema, Schema
+from api.common.schemas import IsoDate, ReadSchema, Schema
 from api.sessions.models import TreatmentSession
 
 SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
 Bruising = Literal["none", "mild", "moderate", "severe"]
 
 
-def _calendar_date(value: object) -> object:
-    # FastAPI validates the decoded JSON in Python mode, where pydantic would also take a
-    # number of seconds or a midnight date-time for a date: accept only `YYYY-MM-DD`.
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if not isinstance(value, str) or len(value) != 10:
-        raise ValueError("expected a date written YYYY-MM-DD")
-    return value
-
-
-# A calendar date written `YYYY-MM-DD`: neither a date-time nor a number of seconds.
-CalendarDate = Annotated[date, BeforeValidator(_calendar_date)]
-
-
 class FollowUpCreate(Schema):
     """A report after a completed session. Numbers and booleans are strict: `"5"` or `5.0` for
     `soreness`, or `"yes"` for `adverse_event`, is 422 rather than silently converted."""
 
-    reported_on: CalendarDate | None = Field(
+    reported_on: IsoDate | None = Field(
         default=None,
         description="From the session's clinic-local date to the clinic-local today; "
         "defaults to today.",
@@ -75,24 +61,42 @@ class SessionRead(ReadSchema):
     late: bool
     areas_treated: list[str]
     notes: str | None
-    follow_ups: list[FollowUpRead]
+    created_at: datetime
+
+    @staticmethod
+    def fields_of(session: TreatmentSession, timezone: str) -> dict[str, Any]:
+        zone = ZoneInfo(timezone)
+        return {
+            "id": session.id,
+            "treatment_plan_id": session.plan_id,
+            "patient_id": session.patient_id,
+            "practitioner_id": session.practitioner_id,
+            "clinic_id": session.clinic_id,
+            "starts_at": session.starts_at.astimezone(zone),
+            "ends_at": session.ends_at.astimezone(zone),
+            "timezone": timezone,
+            "status": session.status,
+            "late": session.late_cancellation,
+            "areas_treated": list(session.areas_treated),
+            "notes": session.notes,
+            "created_at": session.created_at.astimezone(zone),
+        }
 
     @classmethod
     def of(cls, session: TreatmentSession, timezone: str) -> "SessionRead":
+        """`session` in the clinic's time zone `timezone`."""
+        return cls(**cls.fields_of(session, timezone))
+
+
+class SessionWithFollowUps(SessionRead):
+    """A session as a plan lists it, with the follow-ups reported after it."""
+
+    follow_ups: list[FollowUpRead]
+
+    @classmethod
+    def of(cls, session: TreatmentSession, timezone: str) -> "SessionWithFollowUps":
         """`session` (with `follow_ups` loaded) in the clinic's time zone `timezone`."""
-        zone = ZoneInfo(timezone)
         return cls(
-            id=session.id,
-            treatment_plan_id=session.plan_id,
-            patient_id=session.patient_id,
-            practitioner_id=session.practitioner_id,
-            clinic_id=session.clinic_id,
-            starts_at=session.starts_at.astimezone(zone),
-            ends_at=session.ends_at.astimezone(zone),
-            timezone=timezone,
-            status=session.status,
-            late=session.late_cancellation,
-            areas_treated=list(session.areas_treated),
-            notes=session.notes,
+            **cls.fields_of(session, timezone),
             follow_ups=[FollowUpRead.model_validate(f) for f in session.follow_ups],
         )
