@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from api.config import Settings, normalize_database_url  # noqa: E402
 from api.db import make_engine  # noqa: E402
 from api.main import create_app  # noqa: E402
-from api.sessions.models import SESSION_LENGTH, TreatmentSession  # noqa: E402
+from api.sessions.models import TreatmentSession  # noqa: E402
 from api.users.models import Role  # noqa: E402
 from tests.conftest import TEST_SECRET  # noqa: E402
 from tests.databases import migrate  # noqa: E402
@@ -80,17 +80,7 @@ def seed(url: str) -> dict[str, Any]:
         for k, (day, hour) in enumerate(rng.sample(candidates, BUSY_SESSIONS)):
             start = datetime(day.year, day.month, day.day, hour, tzinfo=zone).astimezone(UTC)
             plan = owners[k % len(owners)]
-            db.add(
-                TreatmentSession(
-                    plan_id=plan.id,
-                    patient_id=plan.patient_id,
-                    practitioner_id=practitioner.id,
-                    clinic_id=clinic.id,
-                    starts_at=start,
-                    ends_at=start + SESSION_LENGTH,
-                    buffer_ends_at=start + SESSION_LENGTH + timedelta(minutes=BUFFER),
-                )
-            )
+            db.add(TreatmentSession.for_plan(plan, practitioner.id, start, BUFFER))
         db.flush()
         plans = [
             make_plan(db, make_patient(db, clinic), practitioner, clinic, sessions_planned=COURSE)

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from api.config import Settings, normalize_database_url  # noqa: E402
 from api.db import make_engine  # noqa: E402
 from api.scheduling.availability import find_slots  # noqa: E402
-from api.sessions.models import SESSION_LENGTH, TreatmentSession  # noqa: E402
+from api.sessions.models import TreatmentSession  # noqa: E402
 from api.users.models import Role  # noqa: E402
 from tests.conftest import TEST_SECRET  # noqa: E402
 from tests.databases import migrate  # noqa: E402
@@ -89,17 +89,7 @@ def seed(url: str) -> dict[str, Any]:
                 d = first + timedelta(days=day)
                 start = datetime(d.year, d.month, d.day, 8 + hour, tzinfo=zone).astimezone(UTC)
                 plan = make_plan(db, make_patient(db, clinic), p, clinic)
-                db.add(
-                    TreatmentSession(
-                        plan_id=plan.id,
-                        patient_id=plan.patient_id,
-                        practitioner_id=p.id,
-                        clinic_id=clinic.id,
-                        starts_at=start,
-                        ends_at=start + SESSION_LENGTH,
-                        buffer_ends_at=start + SESSION_LENGTH + timedelta(minutes=10),
-                    )
-                )
+                db.add(TreatmentSession.for_plan(plan, p.id, start, 10))
             db.flush()
         booking_plans = [
             make_plan(db, make_patient(db, clinic), practitioners[i % PRACTITIONERS], clinic)

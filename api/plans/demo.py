@@ -110,14 +110,11 @@ def _past_sessions(db: Session, plan: TreatmentPlan, clinic: Clinic) -> None:
     for n in range(plan.sessions_planned):
         starts = datetime.combine(first + timedelta(days=n * step), time(10), zone)
         db.add(
-            TreatmentSession(
-                plan_id=plan.id,
-                patient_id=plan.patient_id,
-                practitioner_id=plan.practitioner_id,
-                clinic_id=plan.clinic_id,
-                starts_at=starts,
-                ends_at=starts + SESSION_LENGTH,
-                buffer_ends_at=starts + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
+            TreatmentSession.for_plan(
+                plan,
+                plan.practitioner_id,
+                starts,
+                clinic.buffer_minutes,
                 status="completed",
                 checked_in_at=starts - timedelta(minutes=10),
                 completed_at=starts + SESSION_LENGTH,

@@ -204,16 +204,8 @@ def book_session(
     items += _allergies(db, plan)
     if items:
         raise RuleConflict(items)
-    session = TreatmentSession(
-        plan_id=plan.id,
-        patient_id=plan.patient_id,
-        practitioner_id=practitioner.id,
-        clinic_id=clinic.id,
-        starts_at=start,
-        ends_at=start + SESSION_LENGTH,
-        buffer_ends_at=start + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
-        status="booked",
-        created_by=user.id,
+    session = TreatmentSession.for_plan(
+        plan, practitioner.id, start, clinic.buffer_minutes, status="booked", created_by=user.id
     )
     db.add(session)
     flush_booking(db)

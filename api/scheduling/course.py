@@ -41,7 +41,7 @@ from api.safety import gates
 from api.scheduling import slots
 from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, flush_booking
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendars
-from api.sessions.models import SESSION_LENGTH, TreatmentSession
+from api.sessions.models import TreatmentSession
 from api.users.models import User
 
 _ONE_DAY = timedelta(days=1)
@@ -239,17 +239,13 @@ def schedule_course(
     if unplaceable:
         raise RuleConflict(unplaceable)
 
-    buffer = timedelta(minutes=clinic.buffer_minutes)
     sessions = [
-        TreatmentSession(
+        TreatmentSession.for_plan(
+            plan,
+            practitioner.id,
+            step.start,
+            clinic.buffer_minutes,
             id=uuid.uuid4(),
-            plan_id=plan.id,
-            patient_id=plan.patient_id,
-            practitioner_id=practitioner.id,
-            clinic_id=clinic.id,
-            starts_at=step.start,
-            ends_at=step.start + SESSION_LENGTH,
-            buffer_ends_at=step.start + SESSION_LENGTH + buffer,
             status="booked",
             created_by=user.id,
             late_cancellation=False,

@@ -45,17 +45,7 @@ def _book_next_free(db: Session, plan: TreatmentPlan) -> bool:
     start = next((s for s in free if s.astimezone(calendar.zone).hour >= 10), None)
     if start is None:
         return False
-    db.add(
-        TreatmentSession(
-            plan_id=plan.id,
-            patient_id=plan.patient_id,
-            practitioner_id=plan.practitioner_id,
-            clinic_id=clinic.id,
-            starts_at=start,
-            ends_at=start + SESSION_LENGTH,
-            buffer_ends_at=start + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
-        )
-    )
+    db.add(TreatmentSession.for_plan(plan, plan.practitioner_id, start, clinic.buffer_minutes))
     db.flush()
     return True
 
@@ -85,14 +75,11 @@ def _course_across_dst(db: Session, plan: TreatmentPlan) -> None:
         starts = datetime.combine(first + timedelta(weeks=n), time(12), zone)
         done = starts + SESSION_LENGTH < now
         db.add(
-            TreatmentSession(
-                plan_id=plan.id,
-                patient_id=plan.patient_id,
-                practitioner_id=plan.practitioner_id,
-                clinic_id=clinic.id,
-                starts_at=starts,
-                ends_at=starts + SESSION_LENGTH,
-                buffer_ends_at=starts + SESSION_LENGTH + timedelta(minutes=clinic.buffer_minutes),
+            TreatmentSession.for_plan(
+                plan,
+                plan.practitioner_id,
+                starts,
+                clinic.buffer_minutes,
                 status="completed" if done else "booked",
                 checked_in_at=starts - timedelta(minutes=10) if done else None,
                 completed_at=starts + SESSION_LENGTH if done else None,

@@ -9,12 +9,16 @@ the check and the insert of a booking are serialized.
 
 import uuid
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.catalogue.models import in_values
 from api.db import Base, IdMixin, TimestampMixin
+
+if TYPE_CHECKING:
+    from api.plans.models import TreatmentPlan
 
 SESSION_LENGTH = timedelta(minutes=45)
 SESSION_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
@@ -52,6 +56,28 @@ class TreatmentSession(IdMixin, TimestampMixin, Base):
     follow_ups: Mapped[list["FollowUp"]] = relationship(
         lazy="raise", order_by="FollowUp.reported_on"
     )
+
+    @classmethod
+    def for_plan(
+        cls,
+        plan: "TreatmentPlan",
+        practitioner_id: uuid.UUID,
+        starts_at: datetime,
+        buffer_minutes: int,
+        **fields: Any,
+    ) -> "TreatmentSession":
+        """A 45-minute session of `plan` at its clinic, keeping the clinic's buffer after it."""
+        ends_at = starts_at + SESSION_LENGTH
+        return cls(
+            plan_id=plan.id,
+            patient_id=plan.patient_id,
+            practitioner_id=practitioner_id,
+            clinic_id=plan.clinic_id,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            buffer_ends_at=ends_at + timedelta(minutes=buffer_minutes),
+            **fields,
+        )
 
 
 class FollowUp(IdMixin, TimestampMixin, Base):
