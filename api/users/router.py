@@ -1,13 +1,15 @@
 """/api/v1/users: accounts, for admins only."""
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Header, Response, status
 
 from api.auth.deps import AdminUser
+from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
+from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.users import service
 from api.users.models import Role
 from api.users.schemas import UserCreate, UserRead, UserUpdate
@@ -31,11 +33,27 @@ def list_users(
 
 
 @router.get("/{user_id}", summary="Read one account")
-def get_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID) -> UserRead:
-    return UserRead.model_validate(service.get_user(db, user_id))
+def get_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID, response: Response) -> UserRead:
+    user = service.get_user(db, user_id)
+    set_etag(response, user.id, user.updated_at)
+    return UserRead.model_validate(user)
 
 
-@router.patch("/{user_id}", responses=CONFLICT_RESPONSES, summary="Change or deactivate an account")
-def update_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID, body: UserUpdate) -> UserRead:
-    user = service.update_user(db, service.get_user(db, user_id), body)
+@router.patch(
+    "/{user_id}",
+    responses=CONFLICT_RESPONSES | PRECONDITION_RESPONSES,
+    summary="Change or deactivate an account",
+)
+def update_user(
+    db: DbSession,
+    _admin: AdminUser,
+    user_id: uuid.UUID,
+    body: UserUpdate,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> UserRead:
+    user = service.get_user(db, user_id)
+    check_if_match(if_match, user.id, user.updated_at)
+    user = service.update_user(db, user, body)
+    set_etag(response, user.id, user.updated_at)
     return UserRead.model_validate(user)

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from api.auth.passwords import hash_password
 from api.clinics.models import Clinic
+from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.models import Patient
@@ -110,6 +111,8 @@ def update_user(db: Session, user: User, data: UserUpdate) -> User:
         user.password_hash = hash_password(data.password)
     if data.active is not None:
         user.active = data.active
+    # A change of clinics alone touches no column of the row: bump it so the ETag changes.
+    user.updated_at = clock.now()
     db.flush()
     return user
 

@@ -144,3 +144,25 @@ def test_pagination_walks_every_user_once(
     assert len(seen) == len(set(seen)) == _count(db)
     receptionists = client.get("/api/v1/users?role=receptionist&limit=200", headers=headers)
     assert len(receptionists.json()["items"]) == 24
+
+
+def test_account_etag_and_stale_if_match_is_412(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    headers = auth_headers(make_user(db), settings)
+    target = make_user(db, Role.RECEPTIONIST)
+    read = client.get(f"/api/v1/users/{target.id}", headers=headers)
+    tag = read.headers["etag"]
+    changed = client.patch(
+        f"/api/v1/users/{target.id}", json={"active": False}, headers=headers | {"If-Match": tag}
+    )
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != tag
+    stale = client.patch(
+        f"/api/v1/users/{target.id}", json={"active": True}, headers=headers | {"If-Match": tag}
+    )
+    assert stale.status_code == 412
+    assert stale.headers["content-type"] == "application/problem+json"
+    db.expire_all()
+    stored = db.get(User, target.id)
+    assert stored is not None and stored.active is False
