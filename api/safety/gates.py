@@ -10,14 +10,14 @@ from datetime import date
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from api.catalogue.models import Contraindication, FormulationIngredient
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem
-from api.patients.models import Intake, Patient
+from api.patients.models import Allergy, Intake, Patient
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
 
@@ -195,5 +195,14 @@ def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
 
 def plan_allergy_conflicts(db: Session, plan: PlanLike) -> list[ConflictItem]:
     """Allergy conflicts between the plan's formulation and the patient's active allergies as
-    recorded now; booking and check-in run it again so a later allergy stops what is to come."""
-    return allergy_conflicts(db, plan.patient_id, formulation_substances(db, plan.formulation_id))
+    recorded now; booking, check-in and course scheduling run it again so a later allergy
+    stops what is to come."""
+    # Most patients have no active allergy: then no ingredient comes back and the check ends
+    # here, in one statement (booking is a hot path).
+    any_active = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
+    codes = db.scalars(
+        select(FormulationIngredient.substance_code).where(
+            FormulationIngredient.formulation_id == plan.formulation_id, any_active
+        )
+    ).all()
+    return allergy_conflicts(db, plan.patient_id, set(codes)) if codes else []

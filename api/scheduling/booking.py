@@ -18,15 +18,13 @@ from sqlalchemy import Exists, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api.catalogue.models import FormulationIngredient
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
 from api.patients.deps import visible_care_clause
-from api.patients.models import Allergy
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
-from api.safety.allergies import allergy_conflicts
+from api.safety import gates
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
@@ -153,20 +151,6 @@ def _slot_conflicts(
     return items
 
 
-def _allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
-    # Most patients have no active allergy: then no ingredient comes back and the check ends
-    # here, in one statement.
-    any_active = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
-    codes = db.scalars(
-        select(FormulationIngredient.substance_code).where(
-            FormulationIngredient.formulation_id == plan.formulation_id, any_active
-        )
-    ).all()
-    if not codes:
-        return []
-    return allergy_conflicts(db, plan.patient_id, set(codes))
-
-
 def flush_booking(db: Session) -> None:
     """Flush; an exclusion-constraint violation (a concurrent booking won) becomes a 409."""
     try:
@@ -201,7 +185,7 @@ def book_session(
         raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
     start = check_start(starts_at, clinic)
     items = _slot_conflicts(db, plan, clinic, practitioner, start, works_there=works_there)
-    items += _allergies(db, plan)
+    items += gates.plan_allergy_conflicts(db, plan)
     if items:
         raise RuleConflict(items)
     session = TreatmentSession.for_plan(
@@ -232,8 +216,3 @@ def reschedule_session(
     session.buffer_ends_at = session.ends_at + timedelta(minutes=clinic.buffer_minutes)
     flush_booking(db)
     return clinic
-
-
-def check_in_allergies(db: Session, plan: TreatmentPlan) -> list[ConflictItem]:
-    """The allergy gate again at check-in: an allergy recorded after the plan stops it."""
-    return _allergies(db, plan)

@@ -21,7 +21,7 @@ from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.deps import visible_care_clause
 from api.plans import service as plans
 from api.plans.models import PlanArea, TreatmentPlan
-from api.scheduling.booking import check_in_allergies
+from api.safety import gates
 from api.scheduling.slots import bound_instant
 from api.sessions.models import TreatmentSession
 from api.users.models import User
@@ -135,7 +135,7 @@ def check_in(db: Session, session: TreatmentSession) -> None:
     plan = db.get_one(TreatmentPlan, session.plan_id)
     if plan.status != "active":
         raise RuleConflict.one("consent_required", "The plan has no consent (it is not active).")
-    conflicts = check_in_allergies(db, plan)
+    conflicts = gates.plan_allergy_conflicts(db, plan)
     if conflicts:
         raise RuleConflict(conflicts)
     session.status = "checked_in"
