@@ -130,11 +130,16 @@ def _works_at(practitioner: Practitioner, clinic_id: uuid.UUID) -> bool:
 
 
 def licence_and_qualification_conflicts(
-    practitioner: Practitioner, clinic: Clinic, day: date
+    practitioner: Practitioner,
+    clinic: Clinic,
+    day: date | None,
+    works_there: bool | None = None,
 ) -> list[ConflictItem]:
     """The practitioner must be active, qualified in mesotherapy (`not_qualified`), licensed
     on `day` — valid through its expiry date (`licence`) — and work at `clinic`
-    (`not_qualified`). Used at plan creation, booking and check-in."""
+    (`not_qualified`). Used at plan creation, course scheduling and booking; booking passes
+    no `day` (the licence is checked per slot with its calendar) and `works_there` when it
+    already read it with the practitioner."""
     conflicts = []
     if not practitioner.active:
         conflicts.append(
@@ -147,7 +152,7 @@ def licence_and_qualification_conflicts(
                 detail="The practitioner is not qualified in mesotherapy.",
             )
         )
-    if not practitioner.is_licensed_on(day):
+    if day is not None and not practitioner.is_licensed_on(day):
         conflicts.append(
             ConflictItem(
                 code="licence",
@@ -158,7 +163,7 @@ def licence_and_qualification_conflicts(
                 ),
             )
         )
-    if not _works_at(practitioner, clinic.id):
+    if not (_works_at(practitioner, clinic.id) if works_there is None else works_there):
         conflicts.append(
             ConflictItem(
                 code="not_qualified",

@@ -23,7 +23,7 @@ from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
 from api.patients.deps import visible_care_clause
 from api.plans.models import TreatmentPlan
-from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
+from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
@@ -84,16 +84,6 @@ def _works_at(practitioner_id: Any, clinic_id: Any) -> Exists:
     )
 
 
-def _practitioner_conflicts(
-    db: Session, practitioner: Practitioner, clinic: Clinic, works_there: bool | None = None
-) -> list[str]:
-    if works_there is None:
-        works_there = bool(db.scalar(select(_works_at(practitioner.id, clinic.id))))
-    if not practitioner.active or MESOTHERAPY not in practitioner.qualifications:
-        return ["not_qualified"]
-    return [] if works_there else ["not_qualified"]
-
-
 def slot_conflicts(
     db: Session,
     plan: TreatmentPlan,
@@ -118,14 +108,7 @@ def _slot_conflicts(
     items: list[ConflictItem] = []
     if plan.status not in BOOKABLE_PLAN_STATUSES:
         items.append(conflict("plan_not_bookable", f"The plan is {plan.status}."))
-    if _practitioner_conflicts(db, practitioner, clinic, works_there):
-        items.append(
-            conflict(
-                "not_qualified",
-                "The practitioner is not active, not qualified for mesotherapy, "
-                "or does not work at the plan's clinic.",
-            )
-        )
+    items += gates.licence_and_qualification_conflicts(practitioner, clinic, None, works_there)
     day = slots.local_date(start, clinic_zone(clinic))
     query = CalendarQuery(
         clinic=clinic,
