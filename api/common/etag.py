@@ -9,9 +9,11 @@ from fastapi import Response
 from api.errors import PreconditionFailed
 
 
-def etag_for(resource_id: uuid.UUID, updated_at: datetime) -> str:
-    """A strong ETag derived from the row's id and its last change."""
-    digest = hashlib.sha256(f"{resource_id}:{updated_at.isoformat()}".encode()).hexdigest()
+def etag_for(resource_id: uuid.UUID, updated_at: datetime, *state: object) -> str:
+    """A strong ETag derived from the row's id and its last change, plus any `state` that
+    must change the tag even when two changes share an instant (sessions: status, start)."""
+    raw = ":".join([str(resource_id), updated_at.isoformat(), *map(str, state)])
+    digest = hashlib.sha256(raw.encode()).hexdigest()
     return f'"{digest[:32]}"'
 
 
@@ -19,7 +21,9 @@ def set_etag(response: Response, resource_id: uuid.UUID, updated_at: datetime) -
     response.headers["ETag"] = etag_for(resource_id, updated_at)
 
 
-def check_if_match(if_match: str | None, resource_id: uuid.UUID, updated_at: datetime) -> None:
+def check_if_match(
+    if_match: str | None, resource_id: uuid.UUID, updated_at: datetime, *state: object
+) -> None:
     """412 when `If-Match` is sent and names none of the current tags (`*` always matches).
 
     Weak tags (`W/"…"`) are compared by their opaque part, as a client may have received a
@@ -27,7 +31,7 @@ def check_if_match(if_match: str | None, resource_id: uuid.UUID, updated_at: dat
     """
     if if_match is None:
         return
-    current = etag_for(resource_id, updated_at)
+    current = etag_for(resource_id, updated_at, *state)
     for candidate in if_match.split(","):
         tag = candidate.strip()
         if tag == "*":

@@ -5,7 +5,6 @@ patient's home clinic or the plan's clinic is one of their clinics; a patient se
 own plans. A plan the caller may not see answers 404, as if it did not exist.
 """
 
-import hashlib
 import uuid
 from typing import Annotated
 
@@ -15,7 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.auth.deps import CurrentUser, clinic_scope, require_roles
 from api.db import DbSession
-from api.errors import NotFound, PreconditionFailed
+from api.errors import NotFound
 from api.patients.deps import visible_care_clause
 from api.patients.models import Patient
 from api.plans.models import TreatmentPlan
@@ -71,12 +70,6 @@ VisiblePlan = Annotated[TreatmentPlan, Depends(get_visible_plan)]
 PlanToChange = Annotated[TreatmentPlan, Depends(get_plan_to_change)]
 
 
-def plan_etag(plan: TreatmentPlan) -> str:
-    """A strong ETag from the plan's id and last change."""
-    digest = hashlib.sha256(f"{plan.id}:{plan.updated_at.isoformat()}".encode()).hexdigest()
-    return f'"{digest[:32]}"'
-
-
 def if_match(
     value: Annotated[
         str | None,
@@ -87,13 +80,3 @@ def if_match(
 
 
 IfMatch = Annotated[str | None, Depends(if_match)]
-
-
-def check_if_match(plan: TreatmentPlan, header: str | None) -> None:
-    """412 when `If-Match` was sent and names neither `*` nor the plan's current ETag."""
-    if header is None:
-        return
-    current = plan_etag(plan)
-    tags = [t.strip().removeprefix("W/") for t in header.split(",")]
-    if "*" not in tags and current not in tags:
-        raise PreconditionFailed()

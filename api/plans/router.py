@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser
+from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
@@ -16,8 +17,6 @@ from api.plans.deps import (
     IfMatch,
     PlanToChange,
     VisiblePlan,
-    check_if_match,
-    plan_etag,
 )
 from api.plans.models import TreatmentPlan
 from api.plans.schemas import (
@@ -38,7 +37,7 @@ router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], response
 
 
 def _detail(db: Session, plan: TreatmentPlan, response: Response) -> PlanDetail:
-    response.headers["ETag"] = plan_etag(plan)
+    set_etag(response, plan.id, plan.updated_at)
     sessions = service.plan_sessions(db, plan.id)
     return plan_detail(plan, sessions, service.clinic_timezone(db, plan.clinic_id))
 
@@ -98,7 +97,7 @@ def update_plan(
     if_match: IfMatch,
     response: Response,
 ) -> PlanDetail:
-    check_if_match(plan, if_match)
+    check_if_match(if_match, plan.id, plan.updated_at)
     service.update_plan(db, plan, body, user)
     auditor.record("update", RESOURCE, plan.id, plan.patient_id)
     return _detail(db, plan, response)

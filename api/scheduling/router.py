@@ -10,13 +10,13 @@ from fastapi.responses import JSONResponse
 
 from api.audit.service import Auditor, AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
+from api.common.etag import check_if_match
 from api.common.pagination import Page, PageDep
 from api.db import DbSession
 from api.errors import (
     COMMON_RESPONSES,
     CONFLICT_RESPONSES,
     PRECONDITION_RESPONSES,
-    PreconditionFailed,
 )
 from api.idempotency import service as idempotency
 from api.idempotency.service import IdempotencyKey
@@ -30,6 +30,7 @@ from api.scheduling.schemas import (
     SessionReschedule,
     etag,
     rfc3339,
+    session_state,
 )
 from api.scheduling.slots import SLOT_US, from_us
 from api.sessions.models import TreatmentSession
@@ -176,17 +177,9 @@ def reschedule_session(
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> SessionRead:
     session = sessions.get_session(db, user, session_id)
-    _require_fresh(session, if_match)
+    check_if_match(if_match, *session_state(session))
     booking.reschedule_session(db, user, session, body.starts_at)
     return _answer(db, session, response)
-
-
-def _require_fresh(session: TreatmentSession, if_match: str | None) -> None:
-    if if_match is None:
-        return
-    tags = {tag.strip().removeprefix("W/") for tag in if_match.split(",")}
-    if "*" not in tags and etag(session) not in tags:
-        raise PreconditionFailed()
 
 
 def _owned(db: DbSession, user: User, session_id: uuid.UUID) -> TreatmentSession:

@@ -1,12 +1,12 @@
 """Schemas of availability and sessions. Times go out in the clinic's offset of that day."""
 
-import hashlib
 import uuid
 from datetime import UTC, date, datetime
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
 
+from api.common.etag import etag_for
 from api.common.schemas import IsoDate, Schema
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead
@@ -73,10 +73,13 @@ def rfc3339(instant: datetime) -> str:
     return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
+def session_state(session: TreatmentSession) -> tuple[uuid.UUID, datetime, str, datetime]:
+    """What makes a session's ETag (`api.common.etag`): id, last change, status and start."""
+    return (session.id, session.updated_at, session.status, session.starts_at)
+
+
 def etag(session: TreatmentSession) -> str:
-    """Changes whenever the session does (id, updated_at, and the fields a change touches)."""
-    raw = f"{session.id}:{session.updated_at.isoformat()}:{session.status}:{session.starts_at}"
-    return '"' + hashlib.sha256(raw.encode()).hexdigest()[:32] + '"'
+    return etag_for(*session_state(session))
 
 
 # --- course scheduling ------------------------------------------------------------------------
