@@ -29,10 +29,10 @@ from api.scheduling.schemas import (
     SessionComplete,
     SessionReschedule,
     etag,
-    rfc3339,
+    local_rfc3339,
     session_state,
 )
-from api.scheduling.slots import SLOT_US, from_us
+from api.scheduling.slots import SLOT_US
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead, SessionStatus
 from api.users.models import User
@@ -71,7 +71,7 @@ def get_availability(
     slot_us = SLOT_US
     instants = {start for start, _ in found}
     instants |= {start + slot_us for start in instants}
-    texts = {us: rfc3339(from_us(us).astimezone(zone)) for us in instants}
+    texts = {us: local_rfc3339(us, zone) for us in instants}
     heads = {pid: f'{{"practitioner_id":"{pid}","starts_at":"' for pid in {p for _, p in found}}
     # Ids and RFC 3339 texts need no JSON escaping; the zone name goes through json.dumps.
     items = ",".join(

@@ -2,12 +2,15 @@
 
 import uuid
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
 
 from api.common.etag import etag_for
 from api.common.schemas import IsoDate, Schema
+from api.scheduling.slots import from_us
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead
 
@@ -71,6 +74,14 @@ def rfc3339(instant: datetime) -> str:
     """The form pydantic gives aware datetimes: ISO 8601 with the offset, `Z` for +00:00."""
     text = instant.isoformat()
     return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+@lru_cache(maxsize=1 << 16)
+def local_rfc3339(us: int, zone: ZoneInfo) -> str:
+    """`rfc3339` of an instant (µs since the epoch) in a clinic's zone. A search formats a
+    thousand-odd grid instants, and the same quarter hours come back in every search of the
+    same days: each is converted once."""
+    return rfc3339(from_us(us).astimezone(zone))
 
 
 def session_state(session: TreatmentSession) -> tuple[uuid.UUID, datetime, str, datetime]:
