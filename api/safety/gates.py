@@ -198,16 +198,21 @@ def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
     )
 
 
-def plan_allergy_conflicts(db: Session, plan: PlanLike) -> list[ConflictItem]:
+def plan_allergy_conflicts(
+    db: Session, plan: PlanLike, any_active: bool | None = None
+) -> list[ConflictItem]:
     """Allergy conflicts between the plan's formulation and the patient's active allergies as
     recorded now; booking, check-in and course scheduling run it again so a later allergy
-    stops what is to come."""
+    stops what is to come. A caller that has already read, in this transaction, whether the
+    patient has any active allergy passes it as `any_active`."""
+    if any_active is False:
+        return []
     # Most patients have no active allergy: then no ingredient comes back and the check ends
     # here, in one statement (booking is a hot path).
-    any_active = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
+    allergic = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
     codes = db.scalars(
         select(FormulationIngredient.substance_code).where(
-            FormulationIngredient.formulation_id == plan.formulation_id, any_active
+            FormulationIngredient.formulation_id == plan.formulation_id, allergic
         )
     ).all()
     return allergy_conflicts(db, plan.patient_id, set(codes)) if codes else []

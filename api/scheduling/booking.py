@@ -22,6 +22,7 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
 from api.patients.deps import visible_care_clause
+from api.patients.models import Allergy
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
@@ -146,6 +147,40 @@ def flush_booking(db: Session) -> None:
         raise
 
 
+def _lock_for_booking(
+    db: Session, user: User, plan_id: uuid.UUID, practitioner_id: uuid.UUID | None
+) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, bool]:
+    """The plan (locked, as `lock_plan`), its clinic, the practitioner (the plan's own unless
+    named), whether they work at the clinic and whether the patient has an active allergy:
+    one statement, where reading them one by one was five (booking is the hot path)."""
+    chosen: Any = TreatmentPlan.practitioner_id if practitioner_id is None else practitioner_id
+    allergic = exists().where(
+        Allergy.patient_id == TreatmentPlan.patient_id, Allergy.status == "active"
+    )
+    row = db.execute(
+        select(
+            TreatmentPlan,
+            Clinic,
+            Practitioner,
+            _works_at(Practitioner.id, TreatmentPlan.clinic_id),
+            allergic,
+        )
+        .join(Clinic, Clinic.id == TreatmentPlan.clinic_id)
+        .outerjoin(Practitioner, Practitioner.id == chosen)
+        .where(
+            TreatmentPlan.id == plan_id,
+            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
+        )
+        .with_for_update(of=TreatmentPlan)
+    ).first()
+    if row is None:
+        raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
+    plan, clinic, practitioner, works_there, has_allergy = row
+    if practitioner is None:
+        raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
+    return plan, clinic, practitioner, works_there, has_allergy
+
+
 def book_session(
     db: Session,
     user: User,
@@ -155,20 +190,12 @@ def book_session(
 ) -> tuple[TreatmentSession, Clinic]:
     """Book one session of a plan, under every rule of a single session (409 `conflicts`).
     Without a practitioner, the plan's own."""
-    plan = lock_plan(db, user, plan_id)
-    pid = practitioner_id or plan.practitioner_id
-    # The clinic, the practitioner (if known) and whether they work there: one statement.
-    row = db.execute(
-        select(Clinic, Practitioner, _works_at(pid, plan.clinic_id))
-        .outerjoin(Practitioner, Practitioner.id == pid)
-        .where(Clinic.id == plan.clinic_id)
-    ).one()
-    clinic, practitioner, works_there = row
-    if practitioner is None:
-        raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
+    plan, clinic, practitioner, works_there, has_allergy = _lock_for_booking(
+        db, user, plan_id, practitioner_id
+    )
     start = check_start(starts_at, clinic)
     items = _slot_conflicts(db, plan, clinic, practitioner, start, works_there=works_there)
-    items += gates.plan_allergy_conflicts(db, plan)
+    items += gates.plan_allergy_conflicts(db, plan, has_allergy)
     if items:
         raise RuleConflict(items)
     session = TreatmentSession.for_plan(
