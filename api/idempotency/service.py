@@ -2,9 +2,10 @@
 
 Usage in a route (see `POST /sessions`):
 
-    fingerprint = request_fingerprint("POST /sessions", body)
-    if key and (stored := replay(db, user.id, key, fingerprint)):
-        return stored.response()
+    if key:  # the fingerprint only matters with a key (hashing costs on a hot path)
+        fingerprint = request_fingerprint("POST /sessions", body)
+        if stored := replay(db, user.id, key, fingerprint):
+            return stored.response()
     ... do the work, build `payload` ...
     if key:
         remember(db, user.id, key, fingerprint, 201, payload)

@@ -38,8 +38,10 @@ def schedule_course(
 ) -> Response:
     """Receptionists, practitioners and admins schedule the plans they can see (a patient books
     single sessions only). Answers 201 with the new sessions in order; 200 for a dry run."""
-    fingerprint = idempotency.request_fingerprint(f"POST /treatment-plans/{plan_id}/schedule", body)
+    fingerprint = ""
     if idempotency_key:
+        operation = f"POST /treatment-plans/{plan_id}/schedule"
+        fingerprint = idempotency.request_fingerprint(operation, body)
         stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
         if stored is not None:
             return stored.response()

@@ -106,8 +106,9 @@ def _audit_notes_read(auditor: Auditor, session: TreatmentSession) -> None:
 def book_session(
     db: DbSession, user: CurrentUser, body: SessionBook, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    fingerprint = idempotency.request_fingerprint("POST /sessions", body)
+    fingerprint = ""
     if idempotency_key:
+        fingerprint = idempotency.request_fingerprint("POST /sessions", body)
         stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
         if stored is not None:
             return stored.response()
