@@ -1,9 +1,11 @@
 """Availability and booking benchmark (issue 4), run by hand, on PostgreSQL:
 
     scripts/with-postgres .venv/bin/python bench/scheduling.py
+    BENCH_WORKERS=2 scripts/with-postgres .venv/bin/python bench/scheduling.py
 
 It builds a fresh database (20 practitioners at one clinic, 5,000 booked sessions over the next
-31 days), starts one `uvicorn api.main:app` process, and reports, in the same run:
+31 days), starts `uvicorn api.main:app` (one process, or BENCH_WORKERS worker processes) and
+reports, in the same run:
 - a bare GET /health: median latency and throughput with concurrent clients;
 - availability for the whole clinic over 31 days: median and 95th percentile, and the number
   of SQL statements its query side costs;
@@ -55,6 +57,7 @@ RUNS = 60
 SECONDS = 5.0
 BOOKING_PLANS = 1500
 BUFFER_MINUTES = 10
+WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
 
 
 def fresh_database(base: str) -> str:
@@ -145,7 +148,7 @@ def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+         "--port", str(port), "--log-level", "warning", "--workers", str(WORKERS)],
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -255,7 +258,10 @@ def main() -> None:
         process.terminate()
         process.wait(timeout=10)
 
-    print(f"machine: {os.cpu_count()} cores; database: {url.split('://')[0]}")
+    print(
+        f"machine: {os.cpu_count()} cores; database: {url.split('://')[0]}; "
+        f"server: {WORKERS} uvicorn process(es)"
+    )
     print(f"GET /health: median {statistics.median(health):.2f} ms; {health_rps:.0f} req/s")
     print(
         f"availability, {PRACTITIONERS} practitioners × {DAYS} days "
