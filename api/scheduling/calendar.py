@@ -363,10 +363,12 @@ class EpochMicroseconds(FunctionElement[int]):
 
 @compiles(EpochMicroseconds)
 def _epoch_us_sqlite(element: EpochMicroseconds, compiler: Any, **kw: Any) -> str:
-    # SQLite keeps naive UTC text, "YYYY-MM-DD HH:MM:SS.ffffff".
+    # SQLite keeps naive UTC text, "YYYY-MM-DD HH:MM:SS.ffffff". Whole seconds and the
+    # fraction are read apart: strftime keeps milliseconds only and rounds, so .9999995 s
+    # would count a second too many.
     value = compiler.process(element.clauses, **kw)
     return (
-        f"(CAST(strftime('%s', {value}) AS INTEGER) * 1000000"
+        f"(CAST(strftime('%s', substr({value}, 1, 19)) AS INTEGER) * 1000000"
         f" + CAST(substr(substr({value}, 21) || '000000', 1, 6) AS INTEGER))"
     )
 
