@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
-from api.patients.models import Allergy, Patient
+from api.patients.models import Patient
 from api.plans.models import PlanArea, TreatmentPlan
 from api.practitioners.models import Practitioner, TimeOff, WorkingHours
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
@@ -154,13 +154,6 @@ def make_time_off(
     db.add(off)
     db.flush()
     return off
-
-
-def make_allergy(db: Session, patient: Patient, **allergen: str) -> Allergy:
-    allergy = Allergy(patient_id=patient.id, status="active", **allergen)
-    db.add(allergy)
-    db.flush()
-    return allergy
 
 
 @dataclass

@@ -7,10 +7,10 @@ refuse once with every reason. "Today" is always the clinic-local date.
 import uuid
 from collections.abc import Sequence
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import exists, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session, object_session, selectinload
 
 from api.catalogue.models import Contraindication, FormulationIngredient
@@ -198,6 +198,12 @@ def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
     )
 
 
+def has_active_allergy(patient_id: Any) -> Exists:
+    """Whether the patient (an id, or a column to correlate with) has any active allergy: the
+    one condition under which the allergy check can find anything."""
+    return exists().where(Allergy.patient_id == patient_id, Allergy.status == "active")
+
+
 def plan_allergy_conflicts(
     db: Session, plan: PlanLike, any_active: bool | None = None
 ) -> list[ConflictItem]:
@@ -209,10 +215,10 @@ def plan_allergy_conflicts(
         return []
     # Most patients have no active allergy: then no ingredient comes back and the check ends
     # here, in one statement (booking is a hot path).
-    allergic = exists().where(Allergy.patient_id == plan.patient_id, Allergy.status == "active")
     codes = db.scalars(
         select(FormulationIngredient.substance_code).where(
-            FormulationIngredient.formulation_id == plan.formulation_id, allergic
+            FormulationIngredient.formulation_id == plan.formulation_id,
+            has_active_allergy(plan.patient_id),
         )
     ).all()
     return allergy_conflicts(db, plan.patient_id, set(codes)) if codes else []

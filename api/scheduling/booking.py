@@ -14,7 +14,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Exists, exists, select
+from sqlalchemy import Exists, Select, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,7 +22,6 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
 from api.patients.deps import visible_care_clause
-from api.patients.models import Allergy
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
@@ -52,16 +51,22 @@ def conflict(code: str, detail: str | None = None) -> ConflictItem:
     return ConflictItem(code=code, detail=detail or _DETAILS[code])
 
 
-def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
-    """The plan, locked for the rest of the transaction; unknown or not visible is 422."""
-    plan = db.scalar(
-        select(TreatmentPlan)
+def locked_plan_query(user: User, plan_id: uuid.UUID, *columns: Any) -> Select[Any]:
+    """The plan (and `columns`) if `user` may see it, its row locked for the rest of the
+    transaction; booking, rescheduling and course scheduling all start here."""
+    return (
+        select(TreatmentPlan, *columns)
         .where(
             TreatmentPlan.id == plan_id,
             visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
         )
-        .with_for_update()
+        .with_for_update(of=TreatmentPlan)
     )
+
+
+def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
+    """The plan, locked for the rest of the transaction; unknown or not visible is 422."""
+    plan: TreatmentPlan | None = db.scalar(locked_plan_query(user, plan_id))
     if plan is None:
         raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
     return plan
@@ -154,24 +159,16 @@ def _lock_for_booking(
     named), whether they work at the clinic and whether the patient has an active allergy:
     one statement, where reading them one by one was five (booking is the hot path)."""
     chosen: Any = TreatmentPlan.practitioner_id if practitioner_id is None else practitioner_id
-    allergic = exists().where(
-        Allergy.patient_id == TreatmentPlan.patient_id, Allergy.status == "active"
+    columns = (
+        Clinic,
+        Practitioner,
+        _works_at(Practitioner.id, TreatmentPlan.clinic_id),
+        gates.has_active_allergy(TreatmentPlan.patient_id),
     )
     row = db.execute(
-        select(
-            TreatmentPlan,
-            Clinic,
-            Practitioner,
-            _works_at(Practitioner.id, TreatmentPlan.clinic_id),
-            allergic,
-        )
+        locked_plan_query(user, plan_id, *columns)
         .join(Clinic, Clinic.id == TreatmentPlan.clinic_id)
         .outerjoin(Practitioner, Practitioner.id == chosen)
-        .where(
-            TreatmentPlan.id == plan_id,
-            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
-        )
-        .with_for_update(of=TreatmentPlan)
     ).first()
     if row is None:
         raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")

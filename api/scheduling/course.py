@@ -34,12 +34,11 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, NotFound, RuleConflict
-from api.patients.deps import visible_care_clause
 from api.plans.models import CADENCE_DAYS, TreatmentPlan
 from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.scheduling import slots
-from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, flush_booking
+from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, flush_booking, locked_plan_query
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendars
 from api.sessions.models import TreatmentSession
 from api.users.models import User
@@ -133,14 +132,7 @@ def _why(cal: slots.Calendar, step: Step, now: datetime) -> str:
 
 def _lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
     """The plan, locked for the rest of the transaction (404 when unknown or not visible)."""
-    plan = db.scalar(
-        select(TreatmentPlan)
-        .where(
-            TreatmentPlan.id == plan_id,
-            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
-        )
-        .with_for_update()
-    )
+    plan: TreatmentPlan | None = db.scalar(locked_plan_query(user, plan_id))
     if plan is None:
         raise NotFound("Treatment plan")
     return plan

@@ -10,9 +10,9 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
+from tests.factories_patients import make_allergy
 from tests.factories_sessions import (
     Setup,
-    make_allergy,
     make_clinic,
     make_patient,
     make_plan,
@@ -189,6 +189,15 @@ def test_allergy_recorded_after_the_plan_stops_the_booking(
     assert codes(response) == ["allergy"]
     assert response.json()["conflicts"][0]["substance_code"] == "lidocaine"
     assert count_sessions(db) == 0
+
+
+@pytest.mark.parametrize("status", ["inactive", "resolved"])
+def test_an_allergy_no_longer_active_does_not_stop_the_booking(
+    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], status: str
+) -> None:
+    make_allergy(db, setup.patient, substance_code="lidocaine", status=status)
+    assert book(client, staff, setup, setup.at(TUESDAY, 10)).status_code == 201
+    assert count_sessions(db) == 1
 
 
 def test_several_refusals_are_listed_together(

@@ -17,9 +17,9 @@ from api.idempotency.models import IdempotencyRecord
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
+from tests.factories_patients import make_allergy
 from tests.factories_sessions import (
     Setup,
-    make_allergy,
     make_clinic,
     make_patient,
     make_plan,
