@@ -156,6 +156,22 @@ def make_time_off(
     return off
 
 
+PRACTITIONER_FLAWS = ("unqualified", "inactive", "elsewhere")
+
+
+def make_flawed_practitioner(db: Session, clinic: Clinic, flaw: str) -> Practitioner:
+    """A practitioner the gates refuse at `clinic` (`not_qualified`): not qualified in
+    mesotherapy, not active, or working at another clinic only."""
+    if flaw == "elsewhere":
+        return make_practitioner(db, [make_clinic(db)])
+    return make_practitioner(
+        db,
+        [clinic],
+        qualifications=[] if flaw == "unqualified" else None,
+        active=flaw != "inactive",
+    )
+
+
 @dataclass
 class Setup:
     """A clinic with one bookable practitioner and one patient with an active plan."""

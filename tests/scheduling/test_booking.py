@@ -12,8 +12,10 @@ from api.users.models import Role
 from tests.factories import auth_headers, make_user
 from tests.factories_patients import make_allergy
 from tests.factories_sessions import (
+    PRACTITIONER_FLAWS,
     Setup,
     make_clinic,
+    make_flawed_practitioner,
     make_patient,
     make_plan,
     make_practitioner,
@@ -124,19 +126,11 @@ def test_licence_expired_on_that_day(
     assert codes(book(client, staff, setup, setup.at(wednesday, 10))) == ["licence"]
 
 
-@pytest.mark.parametrize("flaw", ["unqualified", "inactive", "elsewhere"])
+@pytest.mark.parametrize("flaw", PRACTITIONER_FLAWS)
 def test_practitioner_not_qualified_or_not_at_the_clinic(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str], flaw: str
 ) -> None:
-    if flaw == "elsewhere":
-        practitioner = make_practitioner(db, [make_clinic(db)])
-    else:
-        practitioner = make_practitioner(
-            db,
-            [setup.clinic],
-            qualifications=[] if flaw == "unqualified" else None,
-            active=flaw != "inactive",
-        )
+    practitioner = make_flawed_practitioner(db, setup.clinic, flaw)
     response = book(client, staff, setup, setup.at(TUESDAY, 10), practitioner_id=practitioner.id)
     assert "not_qualified" in codes(response)
 

@@ -19,8 +19,10 @@ from api.users.models import Role
 from tests.factories import auth_headers, make_user
 from tests.factories_patients import make_allergy
 from tests.factories_sessions import (
+    PRACTITIONER_FLAWS,
     Setup,
     make_clinic,
+    make_flawed_practitioner,
     make_patient,
     make_plan,
     make_practitioner,
@@ -401,19 +403,11 @@ def test_an_allergy_recorded_after_the_plan_stops_the_course(
     assert count_sessions(db) == 0
 
 
-@pytest.mark.parametrize("flaw", ["unqualified", "inactive", "elsewhere"])
+@pytest.mark.parametrize("flaw", PRACTITIONER_FLAWS)
 def test_the_practitioner_must_be_qualified_and_work_at_the_clinic(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str], flaw: str
 ) -> None:
-    if flaw == "elsewhere":
-        practitioner = make_practitioner(db, [make_clinic(db)])
-    else:
-        practitioner = make_practitioner(
-            db,
-            [setup.clinic],
-            qualifications=[] if flaw == "unqualified" else None,
-            active=flaw != "inactive",
-        )
+    practitioner = make_flawed_practitioner(db, setup.clinic, flaw)
     response = schedule(
         client, staff, setup, setup.at(COURSE_DAY, 10), practitioner_id=str(practitioner.id)
     )
