@@ -2,11 +2,13 @@
 
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from anyio import CancelScope
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import JSON, DateTime, Engine, MetaData, Uuid, create_engine, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DisconnectionError
@@ -139,20 +141,43 @@ def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, autoflush=False)
 
 
-def get_db(request: Request) -> Iterator[Session]:
+def _commit_and_close(db: Session) -> None:
+    try:
+        db.commit()
+    except BaseException:
+        db.rollback()
+        raise
+    finally:
+        db.close()
+
+
+def _rollback_and_close(db: Session) -> None:
+    try:
+        db.rollback()
+    finally:
+        db.close()
+
+
+async def get_db(request: Request) -> AsyncIterator[Session]:
     """One session and one transaction per request, committed before the response is sent.
 
     Used with `Depends(scope="function")`, so the code after `yield` runs as soon as the
-    endpoint returns, not after the response has gone out.
+    endpoint returns, not after the response has gone out. Async although the session is not:
+    creating one does no I/O (a connection is checked out by its first statement, which runs
+    in the thread pool with the endpoint), so only the end of the transaction takes a trip to
+    the thread pool, where a sync generator took two (about 0.2 ms of CPU each). The end is
+    shielded: a cancelled request still rolls back and returns its connection.
     """
     factory: sessionmaker[Session] = request.app.state.sessionmaker
-    with factory() as db:
-        try:
-            yield db
-            db.commit()
-        except BaseException:
-            db.rollback()
-            raise
+    db = factory()
+    try:
+        yield db
+    except BaseException:
+        with CancelScope(shield=True):
+            await run_in_threadpool(_rollback_and_close, db)
+        raise
+    with CancelScope(shield=True):
+        await run_in_threadpool(_commit_and_close, db)
 
 
 DbSession = Annotated[Session, Depends(get_db, scope="function")]

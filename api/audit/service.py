@@ -42,7 +42,7 @@ class Auditor:
         )
 
 
-def get_auditor(db: DbSession, user: CurrentUser, request: Request) -> Auditor:
+async def get_auditor(db: DbSession, user: CurrentUser, request: Request) -> Auditor:
     return Auditor(db=db, actor_id=user.id, client_address=client_address(request))
 
 

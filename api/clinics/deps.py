@@ -18,7 +18,7 @@ def _coordinate(text: str, bound: float) -> float:
     return value
 
 
-def near_query(
+async def near_query(
     near: Annotated[
         str | None,
         Query(

@@ -70,7 +70,7 @@ VisiblePlan = Annotated[TreatmentPlan, Depends(get_visible_plan)]
 PlanToChange = Annotated[TreatmentPlan, Depends(get_plan_to_change)]
 
 
-def if_match(
+async def if_match(
     value: Annotated[
         str | None,
         Header(alias="If-Match", max_length=2000, description="ETag of the version you read."),
