@@ -4,12 +4,17 @@
     BENCH_WORKERS=2 scripts/with-postgres .venv/bin/python bench/scheduling.py
 
 It builds a fresh database (20 practitioners at one clinic, 5,000 booked sessions over the next
-31 days), starts `uvicorn api.main:app` (one process, or BENCH_WORKERS worker processes) and
-reports, in the same run:
-- a bare GET /health: median latency and throughput with concurrent clients;
+31 days), then for each server configuration (BENCH_WORKERS, a comma-separated list of uvicorn
+process counts; by default one process and one per core) starts `uvicorn api.main:app` and
+reports, on that server:
+- a bare GET /health: median latency;
 - availability for the whole clinic over 31 days: median and 95th percentile, and the number
   of SQL statements its query side costs;
-- booking throughput (201s per second with concurrent clients, each booking free slots).
+- throughput with concurrent clients, RUNS_THROUGHPUT times in turn: bare GET /health, then
+  booking (201s per second, each client booking free hourly starts among the 5,000 sessions);
+  medians over the runs, and the median of each run's booking / health ratio. Before each
+  booking run the sessions the previous one booked are deleted, so every run books into the
+  same calendar.
 """
 
 import logging
@@ -54,10 +59,15 @@ SESSIONS = 5000
 DAYS = 31
 CLIENTS = 8
 RUNS = 60
+RUNS_THROUGHPUT = 3
 SECONDS = 5.0
-BOOKING_PLANS = 1500
+WARM_UP_BOOKINGS = 40
 BUFFER_MINUTES = 10
-WORKERS = int(os.environ.get("BENCH_WORKERS", "1"))
+# Working hours 08:00-20:00 every day: 12 hourly starts a day, 372 a practitioner over 31 days,
+# of which 250 are booked by the seed; the other 122 are what the booking runs take (one plan
+# each; an hour apart keeps 45 minutes and the buffer): 2,440 per run.
+FIRST_HOUR, HOURS_A_DAY = 8, 12
+WORKERS = [int(n) for n in os.environ.get("BENCH_WORKERS", f"1,{os.cpu_count() or 1}").split(",")]
 
 
 def fresh_database(base: str) -> str:
@@ -82,24 +92,35 @@ def seed(url: str) -> dict[str, Any]:
     with Session(engine) as db:
         clinic = make_clinic(db, "Europe/Paris", buffer_minutes=BUFFER_MINUTES)
         zone = ZoneInfo(clinic.timezone)
-        hours = [(d, 8 * 60, 20 * 60) for d in range(7)]
+        hours = [(d, FIRST_HOUR * 60, (FIRST_HOUR + HOURS_A_DAY) * 60) for d in range(7)]
         practitioners = [make_practitioner(db, [clinic], hours=hours) for _ in range(PRACTITIONERS)]
         first = (datetime.now(UTC).astimezone(zone) + timedelta(days=1)).date()
+
+        def hourly_start(k: int) -> datetime:
+            day, hour = divmod(k, HOURS_A_DAY)
+            d = first + timedelta(days=day)
+            return datetime(d.year, d.month, d.day, FIRST_HOUR + hour, tzinfo=zone)
+
         per = SESSIONS // PRACTITIONERS
+        free: list[list[tuple[str, str, str]]] = []
         for p in practitioners:
             # Hourly starts keep 45 minutes plus the buffer apart.
-            chosen = rng.sample(range(DAYS * 12), per)
+            chosen = set(rng.sample(range(DAYS * HOURS_A_DAY), per))
             for k in chosen:
-                day, hour = divmod(k, 12)
-                d = first + timedelta(days=day)
-                start = datetime(d.year, d.month, d.day, 8 + hour, tzinfo=zone).astimezone(UTC)
                 plan = make_plan(db, make_patient(db, clinic), p, clinic)
+                start = hourly_start(k).astimezone(UTC)
                 db.add(TreatmentSession.for_plan(plan, p.id, start, BUFFER_MINUTES))
+            others = [k for k in range(DAYS * HOURS_A_DAY) if k not in chosen]
+            plans = [make_plan(db, make_patient(db, clinic), p, clinic) for _ in others]
             db.flush()
-        booking_plans = [
-            make_plan(db, make_patient(db, clinic), practitioners[i % PRACTITIONERS], clinic)
-            for i in range(BOOKING_PLANS)
-        ]
+            free.append(
+                [
+                    (str(plan.id), str(p.id), hourly_start(k).isoformat())
+                    for plan, k in zip(plans, others, strict=True)
+                ]
+            )
+        # Interleaved, so that concurrent clients book for different practitioners.
+        bookings = [b for row in zip(*free, strict=True) for b in row]
         settings = Settings(database_url=url, secret_key=TEST_SECRET, access_token_minutes=600)
         admin = make_user(db, Role.ADMIN)
         headers = auth_headers(admin, settings)
@@ -108,7 +129,7 @@ def seed(url: str) -> dict[str, Any]:
             "clinic_id": str(clinic.id),
             "first": first,
             "headers": headers,
-            "plans": [(str(pl.id), str(pl.practitioner_id)) for pl in booking_plans],
+            "bookings": bookings,
             "admin_id": admin.id,
         }
     engine.dispose()
@@ -143,12 +164,12 @@ def free_port() -> int:
         return port
 
 
-def start_server(url: str) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--workers", str(WORKERS)],
+         "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
         cwd=ROOT, env=env,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -177,18 +198,19 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20)[18]
 
 
-def throughput(base: str, make_request: Callable[[httpx.Client, int], int]) -> tuple[float, int]:
-    """Successful requests per second over SECONDS with CLIENTS threads (own connections)."""
+def throughput(base: str, make_request: Callable[[httpx.Client], int]) -> tuple[float, int]:
+    """Successful requests per second over SECONDS with CLIENTS threads (own connections);
+    a request that `make_request` cannot make (-1) ends its client early."""
     stop = time.monotonic() + SECONDS
     ok = [0] * CLIENTS
     other = [0] * CLIENTS
 
     def worker(i: int) -> None:
         with httpx.Client(base_url=base, timeout=30) as client:
-            n = 0
             while time.monotonic() < stop:
-                status = make_request(client, i * 100_000 + n)
-                n += 1
+                status = make_request(client)
+                if status < 0:
+                    return
                 if status < 300:
                     ok[i] += 1
                 else:
@@ -202,14 +224,15 @@ def throughput(base: str, make_request: Callable[[httpx.Client, int], int]) -> t
     return sum(ok) / SECONDS, sum(other)
 
 
-def main() -> None:
-    # The client's own logging of every request would be measured as the server's time.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    base_url = normalize_database_url(os.environ.get("DATABASE_URL", "sqlite:///bench.db"))
-    url = fresh_database(base_url)
-    migrate(url)
-    print(f"Seeding {PRACTITIONERS} practitioners and {SESSIONS} sessions…")
-    data = seed(url)
+def forget_bookings(url: str, admin_id: Any) -> None:
+    """Delete what the booking runs booked: the seeded calendar again, for the next run."""
+    engine = make_engine(url)
+    with engine.begin() as c:
+        c.execute(text("DELETE FROM sessions WHERE created_by = :admin"), {"admin": admin_id})
+    engine.dispose()
+
+
+def measure(url: str, data: dict[str, Any], workers: int, statements: int) -> None:
     headers = data["headers"]
     first: date = data["first"]
     params = {
@@ -217,8 +240,7 @@ def main() -> None:
         "from": str(first),
         "to": str(first + timedelta(days=DAYS - 1)),
     }
-    statements = statements_of_availability(url, data)
-    process, base = start_server(url)
+    process, base = start_server(url, workers)
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
             health = latencies(lambda: client.get("/health"), RUNS)
@@ -227,52 +249,72 @@ def main() -> None:
                 lambda: client.get("/api/v1/availability", params=params, headers=headers), RUNS
             )
             slots = client.get("/api/v1/availability", params=params, headers=headers).json()
-        by_practitioner: dict[str, list[str]] = {}
-        for s in slots["slots"]:
-            by_practitioner.setdefault(s["practitioner_id"], []).append(s["starts_at"])
-        # Two bookings of one practitioner less than a session and the buffer apart would
-        # refuse each other: each client takes a start and drops its neighbours.
-        apart = timedelta(minutes=45 + BUFFER_MINUTES)
-        plans = data["plans"]
-        lock = threading.Lock()
 
-        def health_request(client: httpx.Client, _n: int) -> int:
+        def health_request(client: httpx.Client) -> int:
             return client.get("/health").status_code
 
-        def book_request(client: httpx.Client, _n: int) -> int:
+        pending: list[tuple[str, str, str]] = []
+        lock = threading.Lock()
+
+        def book_request(client: httpx.Client) -> int:
             with lock:
-                if not plans:
-                    return 599
-                plan_id, practitioner_id = plans.pop()
-                free = by_practitioner[practitioner_id]
-                start = free.pop(random.randrange(len(free)))
-                taken = datetime.fromisoformat(start)
-                free[:] = [f for f in free if abs(datetime.fromisoformat(f) - taken) >= apart]
+                if not pending:
+                    return -1
+                plan_id, practitioner_id, start = pending.pop()
             body = {"treatment_plan_id": plan_id, "practitioner_id": practitioner_id,
                     "starts_at": start}  # fmt: skip
             return client.post("/api/v1/sessions", json=body, headers=headers).status_code
 
-        health_rps, _ = throughput(base, health_request)
-        booking_rps, refused = throughput(base, book_request)
+        # Every process's first bookings build what FastAPI and SQLAlchemy cache.
+        pending[:] = data["bookings"][-WARM_UP_BOOKINGS * workers :]
+        throughput(base, book_request)
+        runs = []
+        for _ in range(RUNS_THROUGHPUT):
+            forget_bookings(url, data["admin_id"])
+            pending[:] = reversed(data["bookings"])
+            health_rps, _ = throughput(base, health_request)
+            booking_rps, refused = throughput(base, book_request)
+            runs.append((health_rps, booking_rps, refused, not pending))
     finally:
         process.terminate()
         process.wait(timeout=10)
+    forget_bookings(url, data["admin_id"])
 
     print(
         f"machine: {os.cpu_count()} cores; database: {url.split('://')[0]}; "
-        f"server: {WORKERS} uvicorn process(es)"
+        f"server: {workers} uvicorn process(es)"
     )
-    print(f"GET /health: median {statistics.median(health):.2f} ms; {health_rps:.0f} req/s")
+    print(f"GET /health: median {statistics.median(health):.2f} ms")
     print(
         f"availability, {PRACTITIONERS} practitioners × {DAYS} days "
         f"({len(slots['slots'])} slots): median {statistics.median(avail):.1f} ms, "
         f"p95 {p95(avail):.1f} ms, {statements} SQL statements"
     )
+    for n, (health_rps, booking_rps, refused, ran_out) in enumerate(runs, 1):
+        print(
+            f"  run {n}: /health {health_rps:.0f} req/s; booking {booking_rps:.0f}/s "
+            f"({refused} refused{', ran out of free starts' if ran_out else ''}) "
+            f"= {100 * booking_rps / health_rps:.1f}%"
+        )
     print(
-        f"booking: {booking_rps:.0f} bookings/s ({refused} refused) = "
-        f"{100 * booking_rps / health_rps:.0f}% of /health throughput "
-        f"({CLIENTS} concurrent clients, {SECONDS:.0f} s each)"
+        f"throughput, median of {RUNS_THROUGHPUT} runs ({CLIENTS} concurrent clients, "
+        f"{SECONDS:.0f} s each): /health {statistics.median(r[0] for r in runs):.0f} req/s; "
+        f"booking {statistics.median(r[1] for r in runs):.0f}/s; booking / health "
+        f"{statistics.median(100 * r[1] / r[0] for r in runs):.1f}%"
     )
+
+
+def main() -> None:
+    # The client's own logging of every request would be measured as the server's time.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    base_url = normalize_database_url(os.environ.get("DATABASE_URL", "sqlite:///bench.db"))
+    url = fresh_database(base_url)
+    migrate(url)
+    print(f"Seeding {PRACTITIONERS} practitioners and {SESSIONS} sessions…")
+    data = seed(url)
+    statements = statements_of_availability(url, data)
+    for workers in WORKERS:
+        measure(url, data, workers, statements)
 
 
 if __name__ == "__main__":
