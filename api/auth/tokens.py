@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import timedelta
+from functools import lru_cache
 
 import jwt
 
@@ -23,19 +24,28 @@ def issue_access_token(user_id: uuid.UUID, settings: Settings) -> tuple[str, int
 
 
 def read_access_token(token: str, settings: Settings) -> uuid.UUID:
+    """The user a valid, unexpired access token names (401 otherwise)."""
+    user_id, expires = _verified(token, settings.signing_key)
+    # Expiry is checked against the application clock, which tests can move, on every use.
+    if expires <= int(clock.now().timestamp()):
+        raise NotAuthenticated("The token has expired.")
+    return user_id
+
+
+# A client sends the same token with every request: its signature and claims are checked once
+# (about 0.15 ms) and remembered; only a valid token is remembered (errors are not cached).
+@lru_cache(maxsize=4096)
+def _verified(token: str, signing_key: str) -> tuple[uuid.UUID, int]:
     try:
         claims = jwt.decode(
             token,
-            settings.signing_key,
+            signing_key,
             algorithms=[ALGORITHM],
-            # Time claims are checked against the application clock below, which tests move.
+            # Time claims are checked against the application clock, in read_access_token.
             options={"require": ["sub", "exp"], "verify_exp": False, "verify_iat": False},
         )
         if claims.get("typ") != "access":
             raise NotAuthenticated()
-        # Expiry is checked against the application clock, which tests can move.
-        if int(claims["exp"]) <= int(clock.now().timestamp()):
-            raise NotAuthenticated("The token has expired.")
-        return uuid.UUID(str(claims["sub"]))
+        return uuid.UUID(str(claims["sub"])), int(claims["exp"])
     except (jwt.PyJWTError, ValueError, TypeError) as exc:
         raise NotAuthenticated() from exc
