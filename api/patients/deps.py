@@ -7,11 +7,12 @@ Anything else is answered as if the patient did not exist (404), so ids do not l
 """
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from fastapi import Depends
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, bindparam, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
+from sqlalchemy.sql.elements import BindParameter
 
 from api.auth.deps import CurrentUser, clinic_scope
 from api.db import DbSession
@@ -38,23 +39,53 @@ def visible_patients_clause(user: User) -> ColumnElement[bool]:
     return Patient.home_clinic_id.in_(scope) if scope else false()
 
 
+CareKind = Literal["all", "none", "patient", "clinics"]
+
+
+def care_scope(user: User) -> tuple[CareKind, dict[str, Any]]:
+    """Which rows of care (plans, sessions) `user` may see: admins all; staff those held at
+    their clinics and those of patients whose home clinic is theirs; a patient only their own.
+    Anything else is answered as if it did not exist. As the kind of `care_clause` and the
+    values of its bound parameters."""
+    if user.role == Role.PATIENT:
+        if user.patient_id is None:
+            return "none", {}
+        return "patient", {"care_patient_id": user.patient_id}
+    scope = clinic_scope(user)
+    if scope is None:
+        return "all", {}
+    if not scope:
+        return "none", {}
+    return "clinics", {"care_clinic_ids": sorted(scope)}
+
+
+def care_clause(
+    kind: CareKind,
+    clinic_col: InstrumentedAttribute[uuid.UUID],
+    patient_col: InstrumentedAttribute[uuid.UUID],
+) -> ColumnElement[bool]:
+    """The WHERE clause of a `care_scope` kind, with bound parameters (`care_patient_id`,
+    `care_clinic_ids`): a statement built with it once serves every user of that kind."""
+    if kind == "all":
+        return true()
+    if kind == "none":
+        return false()
+    if kind == "patient":
+        return patient_col == bindparam("care_patient_id")
+    clinics: BindParameter[list[uuid.UUID]] = bindparam("care_clinic_ids", expanding=True)
+    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(clinics))
+    return or_(clinic_col.in_(clinics), patient_col.in_(home_patients))
+
+
 def visible_care_clause(
     user: User,
     clinic_col: InstrumentedAttribute[uuid.UUID],
     patient_col: InstrumentedAttribute[uuid.UUID],
 ) -> ColumnElement[bool]:
-    """A WHERE clause over rows of care (plans, sessions) that `user` may see: admins all;
-    staff those held at their clinics and those of patients whose home clinic is theirs; a
-    patient only their own. Anything else is answered as if it did not exist."""
-    if user.role == Role.PATIENT:
-        return patient_col == user.patient_id if user.patient_id is not None else false()
-    scope = clinic_scope(user)
-    if scope is None:
-        return true()
-    if not scope:
-        return false()
-    home_patients = select(Patient.id).where(Patient.home_clinic_id.in_(scope))
-    return or_(clinic_col.in_(scope), patient_col.in_(home_patients))
+    """A WHERE clause over rows of care that `user` may see (`care_scope`), values in place."""
+    kind, values = care_scope(user)
+    clause = care_clause(kind, clinic_col, patient_col)
+    return clause.params(values) if values else clause
 
 
 def visible_patient(db: Session, user: User, patient_id: uuid.UUID) -> Patient:

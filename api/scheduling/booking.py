@@ -12,16 +12,17 @@ Their violation at flush becomes a 409 `slot_taken` / `patient_busy`, never a 50
 import dataclasses
 import uuid
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Exists, Select, exists, select
+from sqlalchemy import Exists, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, InvalidInput, RuleConflict
-from api.patients.deps import visible_care_clause
+from api.patients.deps import CareKind, care_clause, care_scope
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
@@ -51,22 +52,33 @@ def conflict(code: str, detail: str | None = None) -> ConflictItem:
     return ConflictItem(code=code, detail=detail or _DETAILS[code])
 
 
-def locked_plan_query(user: User, plan_id: uuid.UUID, *columns: Any) -> Select[Any]:
-    """The plan (and `columns`) if `user` may see it, its row locked for the rest of the
-    transaction; booking, rescheduling and course scheduling all start here."""
+def locked_plan_query(kind: CareKind, *columns: Any) -> Select[Any]:
+    """The plan of bound parameter `plan_id` (and `columns`) if a user of this `care_scope`
+    kind may see it, its row locked for the rest of the transaction; booking, rescheduling and
+    course scheduling all start here. Built once per kind (see `lock_plan`)."""
     return (
         select(TreatmentPlan, *columns)
         .where(
-            TreatmentPlan.id == plan_id,
-            visible_care_clause(user, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
+            TreatmentPlan.id == bindparam("plan_id"),
+            care_clause(kind, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
         )
         .with_for_update(of=TreatmentPlan)
     )
 
 
+_plan_lock = lru_cache(maxsize=8)(locked_plan_query)
+
+
+def find_locked_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan | None:
+    """The plan, locked for the rest of the transaction, if `user` may see it."""
+    kind, values = care_scope(user)
+    plan: TreatmentPlan | None = db.scalar(_plan_lock(kind), {"plan_id": plan_id, **values})
+    return plan
+
+
 def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
     """The plan, locked for the rest of the transaction; unknown or not visible is 422."""
-    plan: TreatmentPlan | None = db.scalar(locked_plan_query(user, plan_id))
+    plan = find_locked_plan(db, user, plan_id)
     if plan is None:
         raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
     return plan
@@ -152,24 +164,34 @@ def flush_booking(db: Session) -> None:
         raise
 
 
-def _lock_for_booking(
-    db: Session, user: User, plan_id: uuid.UUID, practitioner_id: uuid.UUID | None
-) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, bool]:
-    """The plan (locked, as `lock_plan`), its clinic, the practitioner (the plan's own unless
-    named), whether they work at the clinic and whether the patient has an active allergy:
-    one statement, where reading them one by one was five (booking is the hot path)."""
-    chosen: Any = TreatmentPlan.practitioner_id if practitioner_id is None else practitioner_id
+@lru_cache(maxsize=16)
+def _booking_read(kind: CareKind, practitioner_named: bool) -> Select[Any]:
+    chosen: Any = TreatmentPlan.practitioner_id
+    if practitioner_named:
+        chosen = bindparam("practitioner_id")
     columns = (
         Clinic,
         Practitioner,
         _works_at(Practitioner.id, TreatmentPlan.clinic_id),
         gates.has_active_allergy(TreatmentPlan.patient_id),
     )
-    row = db.execute(
-        locked_plan_query(user, plan_id, *columns)
+    return (
+        locked_plan_query(kind, *columns)
         .join(Clinic, Clinic.id == TreatmentPlan.clinic_id)
         .outerjoin(Practitioner, Practitioner.id == chosen)
-    ).first()
+    )
+
+
+def _lock_for_booking(
+    db: Session, user: User, plan_id: uuid.UUID, practitioner_id: uuid.UUID | None
+) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, bool]:
+    """The plan (locked, as `lock_plan`), its clinic, the practitioner (the plan's own unless
+    named), whether they work at the clinic and whether the patient has an active allergy:
+    one statement, where reading them one by one was five (booking is the hot path), built
+    once per kind of user (building it cost as much as running it)."""
+    kind, values = care_scope(user)
+    params = {"plan_id": plan_id, "practitioner_id": practitioner_id, **values}
+    row = db.execute(_booking_read(kind, practitioner_id is not None), params).first()
     if row is None:
         raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
     plan, clinic, practitioner, works_there, has_allergy = row

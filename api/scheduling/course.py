@@ -38,7 +38,7 @@ from api.plans.models import CADENCE_DAYS, TreatmentPlan
 from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.scheduling import slots
-from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, flush_booking, locked_plan_query
+from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, find_locked_plan, flush_booking
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendars
 from api.sessions.models import TreatmentSession
 from api.users.models import User
@@ -132,7 +132,7 @@ def _why(cal: slots.Calendar, step: Step, now: datetime) -> str:
 
 def _lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
     """The plan, locked for the rest of the transaction (404 when unknown or not visible)."""
-    plan: TreatmentPlan | None = db.scalar(locked_plan_query(user, plan_id))
+    plan = find_locked_plan(db, user, plan_id)
     if plan is None:
         raise NotFound("Treatment plan")
     return plan
