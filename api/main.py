@@ -5,7 +5,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import ValidationError
 from sqlalchemy import Engine
@@ -31,7 +31,6 @@ from api.users.router import router as users_router
 
 log = logging.getLogger(__name__)
 
-API_PREFIX = "/api/v1"
 GC_YOUNG_THRESHOLD = 10_000
 
 DESCRIPTION = """\
@@ -71,21 +70,22 @@ TAGS = [
 ]
 
 
-def api_router() -> APIRouter:
-    router = APIRouter(prefix=API_PREFIX)
-    router.include_router(auth_router)
-    router.include_router(users_router)
-    router.include_router(clinics_router)
-    router.include_router(practitioners_router)
-    router.include_router(audit_router)
-    router.include_router(plans_router)
-    router.include_router(course_router)
-    router.include_router(patients_router)
-    router.include_router(catalogue_router)
-    router.include_router(availability_router)
-    router.include_router(sessions_router)
-    router.include_router(follow_ups_router)
-    return router
+# In the order FastAPI tries them (see `ApiRouter`). The catalogue's paths have no common
+# prefix beyond /api/v1, so it goes last, where only its own requests have to try it.
+API_ROUTERS = (
+    auth_router,
+    users_router,
+    clinics_router,
+    practitioners_router,
+    audit_router,
+    plans_router,
+    course_router,
+    patients_router,
+    availability_router,
+    sessions_router,
+    follow_ups_router,
+    catalogue_router,
+)
 
 
 def load_settings() -> Settings:
@@ -148,7 +148,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     install_handlers(app)
     install_docs(app)
     app.include_router(health_router)
-    app.include_router(api_router())
+    for router in API_ROUTERS:
+        app.include_router(router)
     return app
 
 

@@ -4,16 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import Query
 
 from api.audit import service
 from api.auth.deps import AdminUser
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.common.schemas import ReadSchema
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES
 
-router = APIRouter(prefix="/audit-events", tags=["audit"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/audit-events", tags=["audit"], responses=COMMON_RESPONSES)
 
 
 class AuditEventRead(ReadSchema):

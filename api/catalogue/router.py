@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, status
+from fastapi import Path, Query, status
 
 from api.auth.deps import AdminUser, CurrentUser
 from api.catalogue import service
@@ -24,10 +24,11 @@ from api.catalogue.schemas import (
     TreatmentAreaRead,
 )
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 
-router = APIRouter(tags=["catalogue"], responses=COMMON_RESPONSES)
+router = ApiRouter(tags=["catalogue"], responses=COMMON_RESPONSES)
 
 CodePath = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
 CodeQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]

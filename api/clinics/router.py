@@ -3,7 +3,7 @@
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Header, Response, status
 
 from api.auth.deps import AdminUser
 from api.clinics import service
@@ -21,6 +21,7 @@ from api.clinics.schemas import (
 from api.common.etag import check_if_match, set_etag
 from api.common.money import format_money
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import (
     COMMON_RESPONSES,
@@ -29,7 +30,7 @@ from api.errors import (
     problem_doc,
 )
 
-router = APIRouter(prefix="/clinics", tags=["clinics"])
+router = ApiRouter(prefix="/clinics", tags=["clinics"])
 
 # Reading clinics needs no login: it is the front end's clinic finder.
 PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {

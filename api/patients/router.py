@@ -7,13 +7,14 @@ is; a patient that the caller may not see is 404.
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import Header, Query, Response, status
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.catalogue.schemas import NO_NUL
 from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, PRECONDITION_RESPONSES, NotFound
 from api.patients import allergies, intakes, service
@@ -30,7 +31,7 @@ from api.patients.schemas import (
     PatientUpdate,
 )
 
-router = APIRouter(prefix="/patients", tags=["patients"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/patients", tags=["patients"], responses=COMMON_RESPONSES)
 
 IfMatch = Annotated[str | None, Header(description="ETag of the version being changed.")]
 

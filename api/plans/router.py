@@ -2,13 +2,14 @@
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from sqlalchemy.orm import Session
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser
 from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.plans import service
@@ -33,7 +34,7 @@ from api.plans.schemas import (
 
 RESOURCE = "treatment_plan"
 
-router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
 
 
 def _detail(db: Session, plan: TreatmentPlan, response: Response) -> PlanDetail:

@@ -4,11 +4,12 @@ hours and time off (admins, or the practitioner themself)."""
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Header, Response, status
 
 from api.auth.deps import AdminUser, CurrentUser
 from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.practitioners import schedule, service
@@ -24,7 +25,7 @@ from api.practitioners.schemas import (
     WorkingHoursOut,
 )
 
-router = APIRouter(prefix="/practitioners", tags=["practitioners"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/practitioners", tags=["practitioners"], responses=COMMON_RESPONSES)
 
 IfMatch = Annotated[
     str | None, Header(max_length=2000, description="The `ETag` you read; a stale one is 412.")

@@ -2,11 +2,12 @@
 
 import uuid
 
-from fastapi import APIRouter, Response, status
+from fastapi import Response, status
 from fastapi.responses import JSONResponse
 
 from api.audit.service import AuditorDep
 from api.auth.deps import StaffUser
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 from api.idempotency import service as idempotency
@@ -15,7 +16,7 @@ from api.scheduling import course
 from api.scheduling.schemas import CourseRead, CourseSchedule
 from api.sessions.schemas import SessionRead
 
-router = APIRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
 
 
 @router.post(

@@ -5,13 +5,14 @@ import uuid
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import Header, Query, Response, status
 from fastapi.responses import JSONResponse
 
 from api.audit.service import Auditor, AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.common.etag import check_if_match
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import (
     COMMON_RESPONSES,
@@ -37,10 +38,10 @@ from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead, SessionStatus
 from api.users.models import User
 
-availability_router = APIRouter(
+availability_router = ApiRouter(
     prefix="/availability", tags=["sessions"], responses=COMMON_RESPONSES
 )
-router = APIRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
 
 ACTION_RESPONSES = {**CONFLICT_RESPONSES}
 

@@ -1,9 +1,10 @@
 """/api/v1/sessions/{id}/follow-ups: report and read what followed a completed session."""
 
-from fastapi import APIRouter, status
+from fastapi import status
 
 from api.audit.service import AuditorDep
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 from api.sessions import service
@@ -12,7 +13,7 @@ from api.sessions.schemas import FollowUpCreate, FollowUpRead
 
 RESOURCE = "follow_up"
 
-router = APIRouter(prefix="/sessions", tags=["follow-ups"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/sessions", tags=["follow-ups"], responses=COMMON_RESPONSES)
 
 
 @router.post(

@@ -3,18 +3,19 @@
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response, status
+from fastapi import Header, Response, status
 
 from api.auth.deps import AdminUser
 from api.common.etag import check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.users import service
 from api.users.models import Role
 from api.users.schemas import UserCreate, UserRead, UserUpdate
 
-router = APIRouter(prefix="/users", tags=["users"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/users", tags=["users"], responses=COMMON_RESPONSES)
 
 
 @router.post(
