@@ -5,6 +5,8 @@ from the same data with the same pure function (`slots.free_starts`):
 1. working hours at the clinic, with the practitioner's licence and qualifications;
 2. their time off and non-cancelled sessions (at any clinic), plus the patient's sessions when
    a patient is known, in one UNION ALL.
+When the practitioner is known beforehand (booking, rescheduling, a course: `eligible_only`
+off), their hours at the clinic come with the second statement and the first is not needed.
 """
 
 import json
@@ -36,7 +38,7 @@ from sqlalchemy import (
     union_all,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -154,8 +156,10 @@ class _Loaded:
     plan_sessions: int  # non-cancelled sessions of the plan (but the excluded one), any date
 
 
-@lru_cache(maxsize=32)
-def _busy_statement(patient: bool, plan: bool, exclude: bool, ends: bool) -> CompoundSelect[Any]:
+@lru_cache(maxsize=64)
+def _busy_statement(
+    patient: bool, plan: bool, exclude: bool, ends: bool, hours: bool
+) -> CompoundSelect[Any]:
     """Sessions (not cancelled) of the practitioners, the patient and the plan, and the
     practitioners' time off, near the window [lo, hi).
 
@@ -165,6 +169,8 @@ def _busy_statement(patient: bool, plan: bool, exclude: bool, ends: bool) -> Com
     of sessions, and reading them back as rows costs more than the whole rest of the search.
     Without `ends`, a session's end is read for the patient's sessions only (the others count
     up to the end of their buffer, which is all the availability search needs), 0 for others.
+    With `hours`, the practitioners' weekly hours at the clinic come too (`flags` 8, triples of
+    weekday, start and end minute).
     """
     s = TreatmentSession
     pids: BindParameter[list[uuid.UUID]] = bindparam("pids", expanding=True)
@@ -207,13 +213,25 @@ def _busy_statement(patient: bool, plan: bool, exclude: bool, ends: bool) -> Com
             sub.c.flags, cast(sub.c.pid, String()), func.aggregate_strings(sub.c.triple, ",")
         ).group_by(sub.c.flags, sub.c.pid)
 
-    return union_all(folded(sessions), folded(time_off))
+    parts = [folded(sessions), folded(time_off)]
+    if hours:
+        weekly = select(
+            literal(8).label("flags"),
+            WorkingHours.practitioner_id.label("pid"),
+            _triple(WorkingHours.weekday, WorkingHours.start_minute, WorkingHours.end_minute),
+        ).where(
+            WorkingHours.practitioner_id.in_(pids),
+            WorkingHours.clinic_id == bindparam("clinic_id"),
+        )
+        parts.append(folded(weekly))
+    return union_all(*parts)
 
 
-def _triple(
-    start: ColumnElement[int], end: ColumnElement[int], buffer_end: ColumnElement[int]
-) -> ColumnElement[str]:
-    text = cast(start, String()) + "," + cast(end, String()) + "," + cast(buffer_end, String())
+_IntColumn = ColumnElement[int] | InstrumentedAttribute[int]
+
+
+def _triple(start: _IntColumn, end: _IntColumn, third: _IntColumn) -> ColumnElement[str]:
+    text = cast(start, String()) + "," + cast(end, String()) + "," + cast(third, String())
     return text.label("triple")
 
 
@@ -225,21 +243,27 @@ def _triples(text: str) -> list[tuple[int, int, int]]:
 
 
 def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
-    """With `ends=False`, only the patient's sessions keep their end (see `_busy_statement`)."""
-    rows = _hours(db, q)
-    pids = set(rows.hours)
-    if not q.eligible_only and q.practitioner_id is not None:
-        pids.add(q.practitioner_id)
+    """With `ends=False`, only the patient's sessions keep their end (see `_busy_statement`).
+    A known practitioner's hours come with the busy intervals (no licence: the caller has the
+    practitioner and sets it)."""
+    known = q.practitioner_id if not q.eligible_only else None
+    rows = _Rows() if known is not None else _hours(db, q)
+    pids = set(rows.hours) if known is None else {known}
     if not pids:
         return None
     lo, hi = _window(q)
     stmt = _busy_statement(
-        q.patient_id is not None, q.plan_id is not None, q.exclude_session_id is not None, ends
+        q.patient_id is not None,
+        q.plan_id is not None,
+        q.exclude_session_id is not None,
+        ends,
+        known is not None,
     )
     params = {
         "pids": list(pids),
         "lo": lo,
         "hi": hi,
+        "clinic_id": q.clinic.id,
         "patient_id": q.patient_id,
         "plan_id": q.plan_id,
         "exclude_session_id": q.exclude_session_id,
@@ -250,9 +274,13 @@ def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
     # once below.
     busy_of: defaultdict[str, list[tuple[int, int, int]]] = defaultdict(list)
     off_of: defaultdict[str, list[tuple[int, int]]] = defaultdict(list)
+    hours_of: defaultdict[str, list[WeeklyHours]] = defaultdict(list)
     found = typing.cast(Sequence[tuple[int, str, str]], db.execute(stmt, params).all())
     for flags, raw_pid, text in found:
         triples = _triples(text)
+        if flags == 8:
+            hours_of[raw_pid] += [WeeklyHours(*triple) for triple in triples]
+            continue
         if flags == 1:
             off_of[raw_pid] += [(start, end) for start, end, _ in triples]
             continue
@@ -270,6 +298,9 @@ def _load(db: Session, q: CalendarQuery, ends: bool = True) -> _Loaded | None:
     for raw_pid, found_off in off_of.items():
         if (pid := ids.get(raw_pid)) is not None:
             off[pid] += found_off
+    for raw_pid, found_hours in hours_of.items():
+        if (pid := ids.get(raw_pid)) is not None:
+            rows.hours[pid] += found_hours
     zone = clinic_zone(q.clinic)
     blocked_days: set[date] = set()
     for start in plan_starts:
@@ -312,7 +343,8 @@ def load_calendars(db: Session, q: CalendarQuery) -> dict[uuid.UUID, Calendar]:
     """The calendar of each practitioner concerned, keyed by practitioner id (two statements).
 
     With `eligible_only=False` and a `practitioner_id` (booking), that practitioner always gets
-    a calendar, possibly without hours; its licence is left for the caller to set.
+    a calendar, possibly without hours; its licence is left for the caller to set; and it
+    costs one statement.
     """
     return _calendars(_load(db, q))
 

@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.config import Settings
+from api.practitioners.models import WorkingHours
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
 from tests.factories_patients import make_allergy
@@ -97,6 +98,26 @@ def test_patient_with_another_session_is_patient_busy(
 def test_outside_working_hours(client: TestClient, setup: Setup, staff: dict[str, str]) -> None:
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 16, 30))) == ["outside_working_hours"]
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 8, 45))) == ["outside_working_hours"]
+
+
+def test_hours_at_another_clinic_do_not_count(
+    client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
+) -> None:
+    elsewhere = make_clinic(db, setup.clinic.timezone)
+    setup.practitioner.clinics.append(elsewhere)
+    tuesday = TUESDAY.weekday()
+    db.add(
+        WorkingHours(
+            practitioner_id=setup.practitioner.id,
+            clinic_id=elsewhere.id,
+            weekday=tuesday,
+            start_minute=17 * 60,
+            end_minute=21 * 60,
+        )
+    )
+    db.flush()
+    assert codes(book(client, staff, setup, setup.at(TUESDAY, 18))) == ["outside_working_hours"]
+    assert book(client, staff, setup, setup.at(TUESDAY, 16)).status_code == 201
 
 
 def test_time_off(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) -> None:
