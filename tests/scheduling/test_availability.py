@@ -3,14 +3,12 @@ offered slot being bookable."""
 
 import random
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.common import clock
@@ -29,7 +27,7 @@ from tests.factories_sessions import (
     make_time_off,
 )
 from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book
+from tests.scheduling.helpers import book, counting
 
 
 def search(
@@ -163,20 +161,6 @@ def test_a_rescheduled_sessions_own_time_counts_as_free(
 
 
 # --- a fixed number of statements --------------------------------------------------------------
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def test_availability_costs_a_fixed_number_of_statements(

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.config import Settings
@@ -25,7 +26,7 @@ from tests.factories_sessions import (
     make_time_off,
 )
 from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book, codes, count_sessions
+from tests.scheduling.helpers import book, codes, count_sessions, counting, queries
 
 
 def test_booking_answers_the_session_in_the_clinic_offset(
@@ -47,6 +48,16 @@ def test_booking_answers_the_session_in_the_clinic_offset(
     }  # fmt: skip
     assert response.headers["ETag"]
     assert count_sessions(db) == 1
+
+
+def test_booking_costs_four_statements(
+    client: TestClient, engine: Engine, setup: Setup, staff: dict[str, str]
+) -> None:
+    """The caller, the locked plan with its clinic and practitioner, the calendar, the insert:
+    booking is the hot path (bench/scheduling.py)."""
+    with counting(engine) as statements:
+        assert book(client, staff, setup, setup.at(TUESDAY, 10)).status_code == 201
+    assert len(queries(statements)) == 4, statements
 
 
 @pytest.mark.parametrize(
