@@ -224,6 +224,21 @@ def throughput(base: str, make_request: Callable[[httpx.Client], int]) -> tuple[
     return sum(ok) / SECONDS, sum(other)
 
 
+def server_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by the server process and its worker processes (Linux /proc;
+    0 where there is none)."""
+    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    total = 0.0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def forget_bookings(url: str, admin_id: Any) -> None:
     """Delete what the booking runs booked: the seeded calendar again, for the next run."""
     engine = make_engine(url)
@@ -272,9 +287,15 @@ def measure(url: str, data: dict[str, Any], workers: int, statements: int) -> No
         for _ in range(RUNS_THROUGHPUT):
             forget_bookings(url, data["admin_id"])
             pending[:] = reversed(data["bookings"])
+            cpu_before = server_cpu_seconds(process.pid)
             health_rps, _ = throughput(base, health_request)
+            cpu_health = server_cpu_seconds(process.pid)
             booking_rps, refused = throughput(base, book_request)
-            runs.append((health_rps, booking_rps, refused, not pending))
+            cpu_booking = server_cpu_seconds(process.pid)
+            # Server CPU per request (ms): what a request costs the API itself.
+            per_health = 1000 * (cpu_health - cpu_before) / (health_rps * SECONDS)
+            per_booking = 1000 * (cpu_booking - cpu_health) / max(booking_rps * SECONDS, 1)
+            runs.append((health_rps, booking_rps, refused, not pending, per_health, per_booking))
     finally:
         process.terminate()
         process.wait(timeout=10)
@@ -290,11 +311,14 @@ def measure(url: str, data: dict[str, Any], workers: int, statements: int) -> No
         f"({len(slots['slots'])} slots): median {statistics.median(avail):.1f} ms, "
         f"p95 {p95(avail):.1f} ms, {statements} SQL statements"
     )
-    for n, (health_rps, booking_rps, refused, ran_out) in enumerate(runs, 1):
+    for n, (health_rps, booking_rps, refused, ran_out, per_health, per_booking) in enumerate(
+        runs, 1
+    ):
         print(
             f"  run {n}: /health {health_rps:.0f} req/s; booking {booking_rps:.0f}/s "
             f"({refused} refused{', ran out of free starts' if ran_out else ''}) "
-            f"= {100 * booking_rps / health_rps:.1f}%"
+            f"= {100 * booking_rps / health_rps:.1f}%; server CPU per request: "
+            f"/health {per_health:.2f} ms, booking {per_booking:.2f} ms"
         )
     print(
         f"throughput, median of {RUNS_THROUGHPUT} runs ({CLIENTS} concurrent clients, "
