@@ -25,7 +25,6 @@ from zoneinfo import ZoneInfo
 
 import httpx
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +44,7 @@ from tests.factories_sessions import (  # noqa: E402
     make_plan,
     make_practitioner,
 )
+from tests.statements import counting  # noqa: E402
 
 # The availability benchmark's harness: fresh database, uvicorn process, percentiles.
 _spec = importlib.util.spec_from_file_location("bench_scheduling", ROOT / "bench" / "scheduling.py")
@@ -126,18 +126,12 @@ def statements_per_request(url: str, data: dict[str, Any]) -> dict[int, int]:
     counts: dict[int, int] = {}
     with TestClient(create_app(settings, engine=engine)) as client:
         for size, plan_id, run in ((5, data["small"], 100), (COURSE, data["large"], 101)):
-            seen: list[str] = []
-
-            def record(*args: Any, into: list[str] = seen) -> None:
-                into.append(args[2])
-
-            event.listen(engine, "before_cursor_execute", record)
-            response = client.post(
-                f"/api/v1/treatment-plans/{plan_id}/schedule",
-                json={"first_starts_at": first_start(data, run)},
-                headers=data["headers"],
-            )
-            event.remove(engine, "before_cursor_execute", record)
+            with counting(engine) as seen:
+                response = client.post(
+                    f"/api/v1/treatment-plans/{plan_id}/schedule",
+                    json={"first_starts_at": first_start(data, run)},
+                    headers=data["headers"],
+                )
             assert response.status_code == 201, response.text
             assert len(response.json()["sessions"]) == size
             counts[size] = len(seen)
@@ -153,7 +147,7 @@ def main() -> None:
     print(f"Seeding one practitioner with {BUSY_SESSIONS} sessions over {DAYS} days…")
     data = seed(url)
     headers = data["headers"]
-    process, base = harness.start_server(url)
+    process, base = harness.start_server(url, workers=1)
     times: list[float] = []
     dry: list[float] = []
     try:

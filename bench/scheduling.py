@@ -33,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from sqlalchemy import event, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +53,7 @@ from tests.factories_sessions import (  # noqa: E402
     make_plan,
     make_practitioner,
 )
+from tests.statements import counting  # noqa: E402
 
 PRACTITIONERS = 20
 SESSIONS = 5000
@@ -141,18 +142,12 @@ def statements_of_availability(url: str, data: dict[str, Any]) -> int:
     from api.users.models import User
 
     engine = make_engine(url)
-    counted: list[str] = []
     with Session(engine) as db:
         user = db.get_one(User, data["admin_id"])
         clinic = db.get_one(Clinic, data["clinic_id"])
         first = data["first"]
-
-        def record(*args: Any) -> None:
-            counted.append(args[2])
-
-        event.listen(engine, "before_cursor_execute", record)
-        find_slots(db, user, clinic.id, first, first + timedelta(days=DAYS - 1))
-        event.remove(engine, "before_cursor_execute", record)
+        with counting(engine) as counted:
+            find_slots(db, user, clinic.id, first, first + timedelta(days=DAYS - 1))
     engine.dispose()
     return len(counted)
 

@@ -1,34 +1,18 @@
 """A page of plans costs the same few statements however many plans and sessions it holds."""
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
-from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from api.plans.models import TreatmentPlan
 from tests.factories_plans import World, make_session
 from tests.plans.conftest import NOW
+from tests.statements import counting
 
 PLANS = "/api/v1/treatment-plans"
-
-
-@contextmanager
-def _count_statements(connection: Connection) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(connection, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(connection, "before_cursor_execute", record)
 
 
 def test_listing_plans_costs_a_fixed_number_of_statements(
@@ -36,7 +20,7 @@ def test_listing_plans_costs_a_fixed_number_of_statements(
 ) -> None:
     headers = world.as_("receptionist")
     first = client.post(PLANS, json=world.body(), headers=world.as_("practitioner")).json()
-    with _count_statements(connection) as one_plan:
+    with counting(connection) as one_plan:
         assert len(client.get(PLANS, headers=headers).json()["items"]) == 1
     for _ in range(5):
         client.post(PLANS, json=world.body(), headers=world.as_("practitioner"))
@@ -45,6 +29,6 @@ def test_listing_plans_costs_a_fixed_number_of_statements(
     assert plan is not None
     for week in range(3):
         make_session(db, plan, NOW + timedelta(days=7 * (week + 1)))
-    with _count_statements(connection) as six_plans:
+    with counting(connection) as six_plans:
         assert len(client.get(PLANS, headers=headers).json()["items"]) == 6
     assert 0 < len(six_plans) == len(one_plan)

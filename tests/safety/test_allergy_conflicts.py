@@ -4,12 +4,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import Connection, event
+from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from api.patients.models import Patient
 from api.safety.allergies import allergy_conflicts
 from tests.factories_patients import make_allergy, make_clinic, make_patient
+from tests.statements import counting
 
 EVERYTHING = (
     "phosphatidylcholine",
@@ -145,14 +146,8 @@ def test_unknown_substance_codes_match_only_by_code(db: Session, patient: Patien
 
 @pytest.fixture
 def statements(connection: Connection) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def count(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(connection, "before_cursor_execute", count)
-    yield seen
-    event.remove(connection, "before_cursor_execute", count)
+    with counting(connection) as seen:
+        yield seen
 
 
 def test_costs_a_fixed_number_of_queries(

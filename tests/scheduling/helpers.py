@@ -1,13 +1,11 @@
 """Calling the sessions API from tests."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.sessions.models import TreatmentSession
@@ -34,24 +32,3 @@ def codes(response: Response) -> list[str]:
 def count_sessions(db: Session) -> int:
     db.expire_all()
     return db.scalar(select(func.count()).select_from(TreatmentSession)) or 0
-
-
-@contextmanager
-def counting(engine: Engine) -> Iterator[list[str]]:
-    """The SQL statements sent while inside, as they were sent."""
-    statements: list[str] = []
-
-    def record(*args: Any) -> None:
-        statements.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-
-
-def queries(statements: list[str]) -> list[str]:
-    """`statements` without the savepoints of the tests' own transaction."""
-    ours = ("SAVEPOINT", "RELEASE", "ROLLBACK")
-    return [s for s in statements if not s.lstrip().upper().startswith(ours)]

@@ -27,7 +27,8 @@ from tests.factories_sessions import (
     make_time_off,
 )
 from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book, counting
+from tests.scheduling.helpers import book
+from tests.statements import counting
 
 
 def search(

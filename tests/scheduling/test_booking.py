@@ -26,7 +26,8 @@ from tests.factories_sessions import (
     make_time_off,
 )
 from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book, codes, count_sessions, counting, queries
+from tests.scheduling.helpers import book, codes, count_sessions
+from tests.statements import counting, queries
 
 
 def test_booking_answers_the_session_in_the_clinic_offset(

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import Engine, event, func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
@@ -32,6 +32,7 @@ from tests.factories_sessions import (
 )
 from tests.scheduling.conftest import TUESDAY
 from tests.scheduling.helpers import codes, count_sessions
+from tests.statements import counting
 
 COURSE_DAY = TUESDAY + timedelta(days=7)  # Tuesday 10 March 2026
 
@@ -490,14 +491,8 @@ def test_staff_of_another_clinic_do_not_see_the_plan(
 
 @pytest.fixture
 def statements(engine: Engine) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(*args: Any) -> None:
-        seen.append(args[2])
-
-    event.listen(engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(engine, "before_cursor_execute", record)
+    with counting(engine) as seen:
+        yield seen
 
 
 def test_the_number_of_statements_does_not_grow_with_the_course(
