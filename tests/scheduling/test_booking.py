@@ -258,6 +258,23 @@ def test_staff_of_another_clinic_cannot_book(
     assert count_sessions(db) == 0
 
 
+def test_staff_of_the_patients_home_clinic_book_at_another_clinic(
+    client: TestClient, db: Session, setup: Setup, settings: Settings
+) -> None:
+    """Staff see the care of their clinics and of the patients homed there (DESIGN 7)."""
+    held_at = make_clinic(db, setup.clinic.timezone)
+    practitioner = make_practitioner(db, [held_at])
+    plan = make_plan(db, setup.patient, practitioner, held_at)
+    home = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+    there = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[held_at]), settings)
+    other = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
+    kw = {"plan_id": plan.id, "practitioner_id": practitioner.id}
+    assert book(client, other, setup, setup.at(TUESDAY, 10), **kw).status_code == 422
+    assert book(client, home, setup, setup.at(TUESDAY, 10), **kw).status_code == 201
+    wednesday = TUESDAY + timedelta(days=8)
+    assert book(client, there, setup, setup.at(wednesday, 10), **kw).status_code == 201
+
+
 def test_login_is_required(client: TestClient, setup: Setup) -> None:
     assert book(client, {}, setup, setup.at(TUESDAY, 10)).status_code == 401
 
