@@ -254,7 +254,9 @@ def test_staff_of_another_clinic_cannot_book(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
     elsewhere = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
+    nowhere = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[]), settings)
     assert book(client, elsewhere, setup, setup.at(TUESDAY, 10)).status_code == 422
+    assert book(client, nowhere, setup, setup.at(TUESDAY, 10)).status_code == 422
     assert count_sessions(db) == 0
 
 

@@ -284,6 +284,22 @@ def test_a_patient_sees_and_cancels_only_their_own_sessions(
     assert client.post(url(mine, "cancel"), headers=me, json={"reason": "x"}).status_code == 200
 
 
+def test_a_patient_reschedules_only_their_own_sessions(
+    client: TestClient, db: Session, setup: Setup, settings: Settings
+) -> None:
+    mine = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    other_plan = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
+    theirs = make_session(db, other_plan, setup.at(TUESDAY, 11))
+    me = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
+    later = {"starts_at": setup.at(TUESDAY, 14).isoformat()}
+    assert client.patch(url(theirs), headers=me, json=later).status_code == 404
+    response = client.patch(url(mine), headers=me, json=later)
+    assert response.status_code == 200, response.text
+    assert response.json()["starts_at"] == "2026-03-03T14:00:00+01:00"
+    db.expire_all()
+    assert db.get_one(TreatmentSession, theirs.id).starts_at == setup.at(TUESDAY, 11)
+
+
 def test_list_filters_by_clinic_local_dates_and_paginates_by_start(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str], now: datetime
 ) -> None:
