@@ -220,9 +220,8 @@ def throughput(base: str, make_request: Callable[[httpx.Client], int]) -> tuple[
 
 
 def server_cpu_seconds(pid: int) -> float:
-    """CPU time used so far by the server process and its worker processes (Linux /proc;
-    0 where there is none)."""
-    tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    """CPU time used so far by the server process and its worker processes (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
     total = 0.0
     for entry in Path("/proc").glob("[0-9]*"):
         try:
