@@ -130,15 +130,19 @@ def run_gates(
     intake: Intake | None,
     override_reason: str | None,
     override_by_practitioner: bool,
+    covered: Sequence[str] = (),
 ) -> None:
-    """Run every safety gate and refuse once (409) with all the conflicts found."""
+    """Run every safety gate and refuse once (409) with all the conflicts found; `covered` are
+    the relative contraindications an override kept from before already accepted."""
     day = gates.local_today(terms.clinic)
     substances = [i.substance_code for i in terms.formulation.ingredients]
     conflicts: list[ConflictItem] = [
-        *gates.age_conflicts(terms.patient, day),
+        *gates.age_conflicts(terms.patient.date_of_birth, day),
         *gates.intake_conflicts(intake),
         *allergy_conflicts(db, terms.patient.id, substances),
-        *gates.contraindication_conflicts(db, intake, override_reason, override_by_practitioner),
+        *gates.contraindication_conflicts(
+            db, intake, override_reason, override_by_practitioner, covered
+        ),
         *gates.licence_and_qualification_conflicts(terms.practitioner, terms.clinic, day),
         *gates.indication_conflicts(
             terms.indication, [i.indication for i in terms.formulation.indications]
@@ -153,3 +157,9 @@ def grades_of(intake: Intake | None, area_codes: Sequence[str]) -> list[int]:
     if intake is None:
         return []
     return [c.grade for c in intake.cellulite if c.area_code in area_codes]
+
+
+def override_codes(intake: Intake | None) -> list[str]:
+    """What an override accepted by the gates covers: every contraindication of the intake the
+    gates ran against (an absolute one would have refused, so all of them are relative)."""
+    return sorted(c.code for c in intake.contraindications) if intake is not None else []

@@ -35,6 +35,9 @@ class TreatmentPlan(IdMixin, TimestampMixin, Base):
     sessions_planned: Mapped[int]
     status: Mapped[str] = mapped_column(String(12), default="proposed")
     override_reason: Mapped[str | None] = mapped_column(Text)
+    # The relative contraindications the override accepted: those of the latest intake when it
+    # was given. A relative contraindication recorded later is not covered (DESIGN section 5).
+    override_codes: Mapped[list[str]] = mapped_column(default=list)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     consented_at: Mapped[datetime | None]
     consented_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))

@@ -78,6 +78,9 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
         sessions_planned=sessions,
         status="proposed",
         override_reason=data.override_reason if by_practitioner else None,
+        override_codes=(
+            eligibility.override_codes(intake) if by_practitioner and data.override_reason else []
+        ),
         created_by=user.id,
     )
     _apply_quote(
@@ -114,8 +117,9 @@ def count_sessions(db: Session, plan_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID
 
 def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) -> TreatmentPlan:
     """Change a plan while it is `proposed`: the gates run again on the merged terms and the
-    quote is made again from today's prices. A kept `override_reason` was given by a
-    practitioner; a new one counts only from a practitioner's account. `sessions_planned`
+    quote is made again from today's prices. A kept `override_reason` still covers only the
+    relative contraindications it covered when given; a new one counts only from a
+    practitioner's account and covers those of the latest intake. `sessions_planned`
     cannot go below the sessions already booked (`plan_full`)."""
     if plan.status != "proposed":
         raise _invalid_transition(f"A {plan.status} plan can no longer be changed.")
@@ -137,11 +141,14 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
     )
     intake = gates.latest_intake(db, plan.patient_id)
     if "override_reason" in fields:
-        override_reason = data.override_reason
         by_practitioner = user.role == Role.PRACTITIONER
+        override_reason = data.override_reason if by_practitioner else None
+        eligibility.run_gates(db, terms, intake, data.override_reason, by_practitioner)
+        covered = eligibility.override_codes(intake) if override_reason else []
     else:
-        override_reason, by_practitioner = plan.override_reason, True
-    eligibility.run_gates(db, terms, intake, override_reason, by_practitioner)
+        # A kept override covers what it covered when given, not what was recorded since.
+        override_reason, covered = plan.override_reason, plan.override_codes
+        eligibility.run_gates(db, terms, intake, None, False, covered)
     if "sessions_planned" in fields:
         sessions = data.sessions_planned or eligibility.recommended_sessions(
             indication, eligibility.grades_of(intake, area_codes)
@@ -160,7 +167,8 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
     plan.formulation_id = terms.formulation.id
     plan.cadence = data.cadence or plan.cadence
     plan.sessions_planned = sessions
-    plan.override_reason = override_reason if by_practitioner else None
+    plan.override_reason = override_reason
+    plan.override_codes = covered
     # Clear the old lines first: a line's key is (plan, area) and may come back.
     plan.areas.clear()
     db.flush()

@@ -1,23 +1,28 @@
-"""The gates a treatment plan must pass, and the ones booking re-runs before each session.
+"""The gates a treatment plan must pass, and the ones that run again at every later step.
 
 Every gate returns the conflicts it finds (never raises), so a caller can collect them all and
 refuse once with every reason. "Today" is always the clinic-local date.
+
+What is recorded after a plan was made must stop what is still to come (DESIGN section 5):
+`recheck_conflicts` runs the age, allergy and contraindication gates again for booking,
+rescheduling, course scheduling and check-in, with the codes the plan's override covered.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Exists, exists, select
-from sqlalchemy.orm import Session, object_session, selectinload
+from sqlalchemy import ColumnElement, Exists, ScalarSelect, exists, select
+from sqlalchemy.orm import Session, aliased, object_session, selectinload
 
 from api.catalogue.models import Contraindication, FormulationIngredient
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem
-from api.patients.models import Allergy, Intake, Patient
+from api.patients.models import Allergy, Intake, IntakeContraindication, Patient
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
 
@@ -25,13 +30,16 @@ ADULT_AGE = 18
 
 
 class PlanLike(Protocol):
-    """What the allergy re-check needs of a treatment plan (safety sits below plans)."""
+    """What the gates run again need of a treatment plan (safety sits below plans)."""
 
     @property
     def patient_id(self) -> uuid.UUID: ...
 
     @property
     def formulation_id(self) -> uuid.UUID: ...
+
+    @property
+    def override_codes(self) -> list[str]: ...
 
 
 def local_today(clinic: Clinic) -> date:
@@ -45,9 +53,9 @@ def age_on(date_of_birth: date, day: date) -> int:
     return day.year - date_of_birth.year - int(before_birthday)
 
 
-def age_conflicts(patient: Patient, day: date) -> list[ConflictItem]:
+def age_conflicts(date_of_birth: date, day: date) -> list[ConflictItem]:
     """A patient must be 18 or older on `day` (the clinic-local date)."""
-    age = age_on(patient.date_of_birth, day)
+    age = age_on(date_of_birth, day)
     if age >= ADULT_AGE:
         return []
     return [
@@ -76,30 +84,58 @@ def intake_conflicts(intake: Intake | None) -> list[ConflictItem]:
     return [ConflictItem(code="no_intake", detail="The patient has no intake on record.")]
 
 
+@dataclass(frozen=True)
+class ContraindicationEntry:
+    code: str
+    name: str
+    kind: str
+
+
 def contraindication_conflicts(
     db: Session,
     intake: Intake | None,
     override_reason: str | None,
     override_by_practitioner: bool,
+    covered: Collection[str] = (),
 ) -> list[ConflictItem]:
     """Contraindications in the latest intake: an absolute one always refuses; a relative one
-    refuses unless an `override_reason` was given from a practitioner's account."""
+    refuses unless `covered` by an earlier override or an `override_reason` is given now from
+    a practitioner's account."""
     if intake is None or not intake.contraindications:
         return []
     codes = [c.code for c in intake.contraindications]
-    catalogue = {
-        c.code: c
-        for c in db.scalars(select(Contraindication).where(Contraindication.code.in_(codes)))
-    }
+    entries = db.execute(
+        select(Contraindication.code, Contraindication.name, Contraindication.kind).where(
+            Contraindication.code.in_(codes)
+        )
+    )
+    return _contraindication_items(
+        [ContraindicationEntry(*row) for row in entries],
+        override_reason,
+        override_by_practitioner,
+        covered,
+    )
+
+
+def _contraindication_items(
+    entries: Sequence[ContraindicationEntry],
+    override_reason: str | None,
+    override_by_practitioner: bool,
+    covered: Collection[str],
+) -> list[ConflictItem]:
     conflicts = []
-    for code in codes:
-        entry = catalogue[code]
+    for entry in sorted(entries, key=lambda e: e.code):
         if entry.kind == "absolute":
             detail = f"Absolute contraindication in the latest intake: {entry.name}."
+        elif entry.code in covered:
+            continue
         elif override_reason is None:
             detail = (
                 f"Relative contraindication in the latest intake: {entry.name}; "
                 "a practitioner must give an override_reason."
+                if not covered
+                else f"Relative contraindication in the latest intake: {entry.name}, "
+                "which the plan's override does not cover."
             )
         elif not override_by_practitioner:
             detail = (
@@ -109,7 +145,7 @@ def contraindication_conflicts(
         else:
             continue
         conflicts.append(
-            ConflictItem(code="contraindication", detail=detail, contraindication_code=code)
+            ConflictItem(code="contraindication", detail=detail, contraindication_code=entry.code)
         )
     return conflicts
 
@@ -222,3 +258,64 @@ def plan_allergy_conflicts(
         )
     ).all()
     return allergy_conflicts(db, plan.patient_id, set(codes)) if codes else []
+
+
+def _latest_intake_id(patient_id: Any) -> ScalarSelect[Any]:
+    """The id of the patient's latest intake (as `latest_intake` orders them)."""
+    return (
+        select(Intake.id)
+        .where(Intake.patient_id == patient_id)
+        .order_by(Intake.measured_on.desc(), Intake.created_at.desc(), Intake.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class PatientFlags:
+    """What decides whether the gates run again can find anything, read in one statement (or
+    as columns of a caller's own statement, see `patient_flag_columns`)."""
+
+    date_of_birth: date
+    has_active_allergy: bool
+    has_contraindication: bool
+
+
+def patient_flag_columns(patient_id: Any) -> tuple[ColumnElement[Any], ...]:
+    """The columns of `PatientFlags` for a patient id or a column to correlate with."""
+    patient = aliased(Patient)
+    return (
+        select(patient.date_of_birth).where(patient.id == patient_id).scalar_subquery(),
+        has_active_allergy(patient_id),
+        exists().where(IntakeContraindication.intake_id == _latest_intake_id(patient_id)),
+    )
+
+
+def read_patient_flags(db: Session, patient_id: uuid.UUID) -> PatientFlags:
+    dob, allergy, contraindication = db.execute(select(*patient_flag_columns(patient_id))).one()
+    return PatientFlags(dob, bool(allergy), bool(contraindication))
+
+
+def recheck_conflicts(
+    db: Session, plan: PlanLike, clinic: Clinic, flags: PatientFlags | None = None
+) -> list[ConflictItem]:
+    """The age, allergy and contraindication gates again, as recorded now: the one check that
+    booking, rescheduling, course scheduling and check-in run. A relative contraindication
+    passes only if the plan's override covered it. One statement for a patient with no active
+    allergy and no contraindication (none when the caller read `flags` with its own), a few
+    more otherwise."""
+    if flags is None:
+        flags = read_patient_flags(db, plan.patient_id)
+    items = age_conflicts(flags.date_of_birth, local_today(clinic))
+    if flags.has_active_allergy:
+        items += plan_allergy_conflicts(db, plan, any_active=True)
+    if flags.has_contraindication:
+        entries = db.execute(
+            select(Contraindication.code, Contraindication.name, Contraindication.kind)
+            .join(IntakeContraindication, IntakeContraindication.code == Contraindication.code)
+            .where(IntakeContraindication.intake_id == _latest_intake_id(plan.patient_id))
+        )
+        items += _contraindication_items(
+            [ContraindicationEntry(*row) for row in entries], None, False, plan.override_codes
+        )
+    return items

@@ -173,7 +173,7 @@ def _booking_read(kind: CareKind, practitioner_named: bool) -> Select[Any]:
         Clinic,
         Practitioner,
         _works_at(Practitioner.id, TreatmentPlan.clinic_id),
-        gates.has_active_allergy(TreatmentPlan.patient_id),
+        *gates.patient_flag_columns(TreatmentPlan.patient_id),
     )
     return (
         locked_plan_query(kind, *columns)
@@ -184,20 +184,20 @@ def _booking_read(kind: CareKind, practitioner_named: bool) -> Select[Any]:
 
 def _lock_for_booking(
     db: Session, user: User, plan_id: uuid.UUID, practitioner_id: uuid.UUID | None
-) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, bool]:
+) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, gates.PatientFlags]:
     """The plan (locked, as `lock_plan`), its clinic, the practitioner (the plan's own unless
-    named), whether they work at the clinic and whether the patient has an active allergy:
-    one statement, where reading them one by one was five (booking is the hot path), built
-    once per kind of user (building it cost as much as running it)."""
+    named), whether they work at the clinic and what the safety gates need to know of the
+    patient: one statement, where reading them one by one was six (booking is the hot path),
+    built once per kind of user (building it cost as much as running it)."""
     kind, values = care_scope(user)
     params = {"plan_id": plan_id, "practitioner_id": practitioner_id, **values}
     row = db.execute(_booking_read(kind, practitioner_id is not None), params).first()
     if row is None:
         raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
-    plan, clinic, practitioner, works_there, has_allergy = row
+    plan, clinic, practitioner, works_there, *flags = row
     if practitioner is None:
         raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
-    return plan, clinic, practitioner, works_there, has_allergy
+    return plan, clinic, practitioner, works_there, gates.PatientFlags(*flags)
 
 
 def book_session(
@@ -209,12 +209,12 @@ def book_session(
 ) -> tuple[TreatmentSession, Clinic]:
     """Book one session of a plan, under every rule of a single session (409 `conflicts`).
     Without a practitioner, the plan's own."""
-    plan, clinic, practitioner, works_there, has_allergy = _lock_for_booking(
+    plan, clinic, practitioner, works_there, flags = _lock_for_booking(
         db, user, plan_id, practitioner_id
     )
     start = check_start(starts_at, clinic)
     items = _slot_conflicts(db, plan, clinic, practitioner, start, works_there=works_there)
-    items += gates.plan_allergy_conflicts(db, plan, has_allergy)
+    items += gates.recheck_conflicts(db, plan, clinic, flags)
     if items:
         raise RuleConflict(items)
     session = TreatmentSession.for_plan(
@@ -228,7 +228,8 @@ def book_session(
 def reschedule_session(
     db: Session, user: User, session: TreatmentSession, starts_at: datetime
 ) -> Clinic:
-    """Move a booked session under the same rules; its own old time counts as free."""
+    """Move a booked session under the same rules and safety gates; its own old time counts as
+    free."""
     plan = lock_plan(db, user, session.plan_id)
     if session.status != "booked":
         raise RuleConflict.one(
@@ -238,6 +239,7 @@ def reschedule_session(
     clinic = db.get_one(Clinic, session.clinic_id)
     start = check_start(starts_at, clinic)
     items = slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id=session.id)
+    items += gates.recheck_conflicts(db, plan, clinic)
     if items:
         raise RuleConflict(items)
     session.starts_at = start

@@ -166,7 +166,7 @@ def _rule_conflicts(
             )
         )
     items += gates.licence_and_qualification_conflicts(practitioner, clinic, first_day)
-    items += gates.plan_allergy_conflicts(db, plan)
+    items += gates.recheck_conflicts(db, plan, clinic)
     return items
 
 
@@ -181,8 +181,9 @@ def schedule_course(
 ) -> tuple[list[TreatmentSession], Clinic]:
     """Book the plan's remaining sessions from `first_starts_at` (see the module's rules), all
     or nothing. Refusals: 409 `plan_not_bookable`, `plan_full`, `not_qualified`, `licence`
-    (on the first date), `allergy`, or one `unplaceable` per step that has no slot (`step`,
-    `date`). With `dry_run` the sessions are placed and returned but nothing is written."""
+    (on the first date), `allergy`, `contraindication`, `under_age`, or one `unplaceable` per
+    step that has no slot (`step`, `date`). With `dry_run` the sessions are placed and returned
+    but nothing is written."""
     plan = _lock_plan(db, user, plan_id)
     practitioner = db.get(Practitioner, practitioner_id or plan.practitioner_id)
     if practitioner is None:

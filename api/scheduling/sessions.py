@@ -1,8 +1,9 @@
 """Reading sessions and moving them through their states.
 
 booked → checked_in (from one hour before the start until its end; the plan consented, i.e.
-active; no allergy conflict) → completed (areas ⊆ the plan's areas, notes); booked → cancelled
-(reason; late under 24 hours before the start); booked → no_show (only after the start).
+active; the safety gates passed again) → completed (areas ⊆ the plan's areas, notes);
+booked → cancelled (reason; late under 24 hours before the start); booked → no_show (only
+after the start).
 Any other transition is 409 `invalid_transition`.
 """
 
@@ -123,7 +124,7 @@ def cancel(session: TreatmentSession, reason: str) -> None:
 
 def check_in(db: Session, session: TreatmentSession) -> None:
     """booked → checked_in, from one hour before the start until its end; the plan must be
-    consented (active) and the allergy gate passed again."""
+    consented (active) and the age, allergy and contraindication gates passed again."""
     if session.status != "booked":
         raise _invalid(session, "checked in")
     now = clock.now()
@@ -135,7 +136,7 @@ def check_in(db: Session, session: TreatmentSession) -> None:
     plan = db.get_one(TreatmentPlan, session.plan_id)
     if plan.status != "active":
         raise RuleConflict.one("consent_required", "The plan has no consent (it is not active).")
-    conflicts = gates.plan_allergy_conflicts(db, plan)
+    conflicts = gates.recheck_conflicts(db, plan, db.get_one(Clinic, session.clinic_id))
     if conflicts:
         raise RuleConflict(conflicts)
     session.status = "checked_in"

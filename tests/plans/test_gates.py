@@ -156,6 +156,33 @@ def test_a_relative_contraindication_needs_an_override_reason(
     assert accepted.json()["override_reason"] == "Well controlled, HbA1c 6.1%"
 
 
+def test_an_override_covers_the_relative_contraindications_it_was_given_for(
+    client: TestClient, world: World, db: Session
+) -> None:
+    """A kept override covers what the latest intake had when it was given: a relative
+    contraindication recorded later needs an override of its own (DESIGN section 5)."""
+    make_intake(db, world.patient, measured_on=date(2026, 2, 1), contraindications=["diabetes"])
+    doctor = world.as_("practitioner")
+    created = client.post(PLANS, json=world.body(override_reason="HbA1c 6.1%"), headers=doctor)
+    assert created.status_code == 201, created.text
+    plan_id = created.json()["id"]
+    assert db.get_one(TreatmentPlan, uuid.UUID(plan_id)).override_codes == ["diabetes"]
+    make_intake(
+        db, world.patient, measured_on=date(2026, 2, 20), contraindications=["diabetes", "epilepsy"]
+    )
+    kept = client.patch(f"{PLANS}/{plan_id}", json={"sessions_planned": 8}, headers=doctor)
+    assert kept.status_code == 409, kept.text
+    assert [c["contraindication_code"] for c in kept.json()["conflicts"]] == ["epilepsy"]
+    renewed = client.patch(
+        f"{PLANS}/{plan_id}",
+        json={"sessions_planned": 8, "override_reason": "Seizure-free for 10 years"},
+        headers=doctor,
+    )
+    assert renewed.status_code == 200, renewed.text
+    db.expire_all()
+    assert db.get_one(TreatmentPlan, uuid.UUID(plan_id)).override_codes == ["diabetes", "epilepsy"]
+
+
 def test_an_admins_override_reason_is_refused(
     client: TestClient, world: World, db: Session
 ) -> None:
