@@ -109,8 +109,10 @@ def replace_working_hours(
     db: DbSession, practitioner: ScheduleOwner, body: list[WorkingHoursIn]
 ) -> list[WorkingHoursOut]:
     """A JSON list of `{clinic_id, weekday, start, end}` in the clinic's local time; `"24:00"`
-    ends at midnight. Intervals of one weekday may not overlap; each ends after it starts and is
-    at one of the practitioner's clinics (else 422). Admins, or the practitioner themself."""
+    ends at midnight. Intervals may not overlap: at clinics of one time zone within a weekday,
+    across zones as instants in any of the 53 weeks from today (daylight saving and midnight
+    included); each ends after it starts and is at one of the practitioner's clinics (else 422).
+    Admins, or the practitioner themself."""
     return schedule.replace_working_hours(db, practitioner, body)
 
 
