@@ -1,13 +1,15 @@
 """Settings read from the environment (pydantic-settings), validated once and cached."""
 
+import os
+import secrets
+import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-# Only for development: a production start-up without a real key is refused below.
-_DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"
 MIN_SECRET_KEY_LENGTH = 32
 
 
@@ -30,6 +32,9 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     access_token_minutes: int = 60
+    # Development without SECRET_KEY: a random key made at first start and kept here (the file
+    # is git-ignored), so no key that signs tokens is ever published with the code.
+    secret_key_file: Path = Path(".secret_key")
 
     @field_validator("database_url")
     @classmethod
@@ -58,11 +63,36 @@ class Settings(BaseSettings):
     def signing_key(self) -> str:
         if self.secret_key is not None:
             return self.secret_key.get_secret_value()
-        return _DEVELOPMENT_SECRET_KEY
+        return development_key(self.secret_key_file.resolve())
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def development_key(path: Path) -> str:
+    """The key kept in `path`, made (random, 256 bits, readable by its owner only) when there
+    is none. Several processes starting at once agree on one key: it is written to a temporary
+    file first and linked into place, which fails for all but the first."""
+    for _ in range(2):
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            key = ""
+        if len(key) >= MIN_SECRET_KEY_LENGTH:
+            return key
+        fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w") as file:
+                file.write(secrets.token_hex(32) + "\n")
+            try:
+                os.link(draft, path)
+            except FileExistsError:
+                continue  # another process was first (or the file is short): read it again
+        finally:
+            os.unlink(draft)
+    raise RuntimeError(f"{path} holds no usable key: remove it or set SECRET_KEY")
 
 
 @lru_cache

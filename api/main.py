@@ -105,7 +105,10 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         own_engine = engine is None
         if settings.secret_key is None:
-            log.warning("SECRET_KEY is not set: tokens are signed with the fixed development key")
+            log.warning(
+                "SECRET_KEY is not set: tokens are signed with the development key kept in %s",
+                settings.secret_key_file,
+            )
         app.state.engine = engine or make_engine(settings.database_url)
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
         if own_engine:

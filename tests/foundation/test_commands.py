@@ -98,6 +98,41 @@ def test_production_start_up_without_secret_stops_with_a_clear_message() -> None
     assert "Traceback" not in result.stderr
 
 
+def test_development_without_a_key_makes_a_random_one_and_keeps_it(tmp_path: Path) -> None:
+    """No key that signs tokens is published with the code: development makes its own at
+    first start, readable by its owner only, and every later start (or process) reuses it."""
+    first = Settings(secret_key_file=tmp_path / "key").signing_key
+    assert len(first) == 64 and int(first, 16)
+    assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
+    assert Settings(secret_key_file=tmp_path / "key").signing_key == first
+    assert Settings(secret_key_file=tmp_path / "other").signing_key != first
+
+
+def test_processes_starting_at_once_agree_on_one_development_key(tmp_path: Path) -> None:
+    code = (
+        "import sys; from pathlib import Path; from api.config import Settings; "
+        "print(Settings(secret_key_file=Path(sys.argv[1])).signing_key)"
+    )
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, str(tmp_path / "key")],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(6)
+    ]
+    keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["key"]
+
+
+def test_the_run_command_listens_on_loopback_unless_told_otherwise() -> None:
+    run = (ROOT / "scripts" / "run").read_text()
+    assert '--host "${HOST:-127.0.0.1}"' in run
+    assert ".secret_key" in (ROOT / ".gitignore").read_text().split()
+
+
 def test_cors_origins_from_a_comma_separated_variable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ORIGINS", "https://a.example, https://b.example")
     assert Settings().cors_origins == ["https://a.example", "https://b.example"]
