@@ -21,10 +21,17 @@ def readable_practitioner(
 
 
 def practitioner_schedule_reader(
-    db: DbSession, _user: StaffUser, practitioner_id: uuid.UUID
+    db: DbSession, user: StaffUser, practitioner_id: uuid.UUID
 ) -> Practitioner:
-    """Staff read time off (its reasons are not for patients)."""
-    return service.get_practitioner(db, practitioner_id)
+    """Time off (its reasons are personal) is read by admins, the practitioner themself, and
+    staff of one of the practitioner's clinics; other staff get 403 (the practitioner record
+    itself is public to logged-in users, so there is nothing to hide with a 404)."""
+    practitioner = service.get_practitioner(db, practitioner_id)
+    if user.role == Role.ADMIN or user.practitioner_id == practitioner.id:
+        return practitioner
+    if not set(user.clinic_ids).intersection(c.id for c in practitioner.clinics):
+        raise Forbidden("Time off is read by staff of the practitioner's clinics.")
+    return practitioner
 
 
 def practitioner_schedule_owner(

@@ -126,9 +126,9 @@ def add_time_off(db: DbSession, practitioner: ScheduleOwner, body: TimeOffCreate
     return TimeOffRead.model_validate(schedule.add_time_off(db, practitioner, body))
 
 
-@router.get("/{practitioner_id}/time-off", summary="List time off (staff)")
+@router.get("/{practitioner_id}/time-off", summary="List time off (staff of their clinics)")
 def list_time_off(db: DbSession, practitioner: ScheduleReader, page: PageDep) -> Page[TimeOffRead]:
-    """By start."""
+    """By start. Admins, the practitioner themself, and staff of one of their clinics."""
     items, cursor = schedule.list_time_off(db, practitioner, page)
     return Page(items=[TimeOffRead.model_validate(t) for t in items], next_cursor=cursor)
 

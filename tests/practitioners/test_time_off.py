@@ -11,7 +11,7 @@ from api.config import Settings
 from api.practitioners.models import Practitioner, TimeOff
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
-from tests.factories_clinics import make_practitioner
+from tests.factories_clinics import make_clinic, make_practitioner
 
 
 def url(practitioner: Practitioner) -> str:
@@ -102,7 +102,7 @@ def test_a_practitioner_manages_their_own_time_off_only(
     created = client.post(url(own), json=body, headers=headers)
     assert created.status_code == 201
     assert client.post(url(other), json=body, headers=headers).status_code == 403
-    assert client.get(url(other), headers=headers).status_code == 200
+    assert client.get(url(own), headers=headers).status_code == 200
     tid = created.json()["id"]
     assert client.delete(f"{url(own)}/{tid}", headers=headers).status_code == 204
 
@@ -119,11 +119,50 @@ def test_other_roles_may_not_write_time_off(
     assert time_off_count(db) == 0
 
 
-def test_receptionists_read_time_off_but_patients_do_not(
+def test_time_off_is_read_by_staff_of_the_practitioners_clinics_only(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    practitioner = make_practitioner(db)
-    receptionist = auth_headers(make_user(db, Role.RECEPTIONIST), settings)
-    patient = auth_headers(make_user(db, Role.PATIENT), settings)
-    assert client.get(url(practitioner), headers=receptionist).status_code == 200
-    assert client.get(url(practitioner), headers=patient).status_code == 403
+    """Its reasons are personal: admins, the practitioner themself, and receptionists or
+    practitioners of one of their clinics read it; staff of other clinics and patients get 403."""
+    theirs, elsewhere = make_clinic(db), make_clinic(db)
+    practitioner = make_practitioner(db, clinics=[theirs])
+    body = {"starts_at": "2030-03-02T09:00:00Z", "ends_at": "2030-03-02T13:00:00Z"}
+    body["reason"] = "Medical appointment"
+    as_admin = auth_headers(make_user(db, Role.ADMIN), settings)
+    assert client.post(url(practitioner), json=body, headers=as_admin).status_code == 201
+
+    colleague = make_practitioner(db, clinics=[theirs, elsewhere])
+    stranger = make_practitioner(db, clinics=[elsewhere])
+    allowed = {
+        "admin": as_admin,
+        "themself": make_user(db, Role.PRACTITIONER, practitioner_id=practitioner.id),
+        "receptionist of their clinic": make_user(db, Role.RECEPTIONIST, clinics=[theirs]),
+        "colleague": make_user(
+            db, Role.PRACTITIONER, practitioner_id=colleague.id, clinics=[theirs, elsewhere]
+        ),
+    }
+    refused = {
+        "receptionist elsewhere": make_user(db, Role.RECEPTIONIST, clinics=[elsewhere]),
+        "receptionist of no clinic": make_user(db, Role.RECEPTIONIST),
+        "practitioner elsewhere": make_user(
+            db, Role.PRACTITIONER, practitioner_id=stranger.id, clinics=[elsewhere]
+        ),
+        "patient": make_user(db, Role.PATIENT),
+    }
+    for who, user in allowed.items():
+        headers = user if isinstance(user, dict) else auth_headers(user, settings)
+        response = client.get(url(practitioner), headers=headers)
+        assert response.status_code == 200, who
+        assert [t["reason"] for t in response.json()["items"]] == ["Medical appointment"], who
+    for who, user in refused.items():
+        response = client.get(url(practitioner), headers=auth_headers(user, settings))
+        assert response.status_code == 403, who
+        assert response.headers["content-type"] == "application/problem+json", who
+        assert "Medical appointment" not in response.text, who
+    missing = "/api/v1/practitioners/00000000-0000-0000-0000-000000000000/time-off"
+    assert (
+        client.get(
+            missing, headers=auth_headers(refused["receptionist elsewhere"], settings)
+        ).status_code
+        == 404
+    )
