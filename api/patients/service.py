@@ -67,7 +67,7 @@ def _home_clinic(db: Session, user: User, clinic_id: uuid.UUID) -> Clinic:
     if clinic is None:
         raise InvalidInput(["body", "home_clinic_id"], "Unknown clinic.")
     scope = clinic_scope(user)
-    if user.role != Role.PATIENT and scope is not None and clinic.id not in scope:
+    if scope is not None and clinic.id not in scope:
         raise InvalidInput(["body", "home_clinic_id"], "Not one of your clinics.")
     return clinic
 
@@ -105,11 +105,14 @@ def create_patient(db: Session, user: User, data: PatientCreate) -> Patient:
 def update_patient(db: Session, user: User, patient: Patient, data: PatientUpdate) -> Patient:
     """Change demographics; `active: false` deactivates (patients are never deleted).
 
-    A patient account may change its own details but not its own `active` flag.
+    A patient account may change its own details but not its own `active` flag nor its home
+    clinic (which decides which staff see the record): staff move a patient.
     """
     fields = data.model_fields_set
     if user.role == Role.PATIENT and "active" in fields:
         raise Forbidden("A patient account may not (de)activate a record.")
+    if user.role == Role.PATIENT and "home_clinic_id" in fields:
+        raise Forbidden("A patient account may not move a record to another clinic.")
     clinic = patient.home_clinic
     if data.home_clinic_id is not None and data.home_clinic_id != patient.home_clinic_id:
         clinic = _home_clinic(db, user, data.home_clinic_id)

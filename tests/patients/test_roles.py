@@ -191,6 +191,29 @@ def test_a_patient_changes_their_details_but_not_their_active_flag(
     )
 
 
+def test_a_patient_cannot_move_their_record_to_another_clinic(
+    client: TestClient, db: Session, world: World
+) -> None:
+    """The home clinic decides which staff see the record: only staff move a patient."""
+    mine = f"{URL}/{world.patient.id}"
+    for clinic_id in (world.other_clinic.id, world.clinic.id):
+        response = client.patch(
+            mine, json={"home_clinic_id": str(clinic_id)}, headers=world.as_patient
+        )
+        assert response.status_code == 403, response.text
+        assert response.headers["content-type"] == "application/problem+json"
+    moved = client.patch(
+        mine,
+        json={"phone": "+33698765432", "home_clinic_id": str(world.other_clinic.id)},
+        headers=world.as_patient,
+    )
+    assert moved.status_code == 403
+    db.expire_all()
+    record = client.get(mine, headers=world.as_patient).json()
+    assert record["home_clinic_id"] == str(world.clinic.id)
+    assert record["phone"] != "+33698765432"
+
+
 def test_a_patient_cannot_write_allergies_or_intakes(
     client: TestClient, db: Session, world: World
 ) -> None:
