@@ -1,5 +1,6 @@
 """Who is calling, and whether their role may do what they ask."""
 
+import ipaddress
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
@@ -10,10 +11,11 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from api.auth.tokens import read_access_token
+from api.common.text import fit
 from api.config import Settings
 from api.db import DbSession
 from api.errors import Forbidden, NotAuthenticated
-from api.users.models import Role, User
+from api.users.models import ADDRESS_LENGTH, Role, User
 
 TOKEN_URL = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)
@@ -81,4 +83,14 @@ def clinic_scope(user: User) -> set[uuid.UUID] | None:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """The caller's address in one canonical form (an IPv4-mapped IPv6 address as IPv4, no
+    zone), so one client cannot count as many; anything that is no address (a forwarded
+    header can say anything) is kept as it is, or as its digest when too long to store."""
+    host = request.client.host if request.client else "unknown"
+    try:
+        address = ipaddress.ip_address(host.split("%", 1)[0])
+    except ValueError:
+        return fit(host, ADDRESS_LENGTH)
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return str(address.ipv4_mapped)
+    return str(address)

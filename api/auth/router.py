@@ -39,10 +39,12 @@ def issue_token(
     request: Request,
     form: Annotated[OAuth2PasswordRequestForm, Depends()],
 ) -> Token:
-    user = service.authenticate(db, form.username, form.password, client_address(request))
+    attempt = service.reserve_attempt(db, form.username, client_address(request))
+    # Counted before the password is checked, for every process to see; a success removes it
+    # with the request's commit, a failure stays (the 401 would roll back the request).
+    db.commit()
+    user = service.verify_attempt(db, attempt, form.username, form.password)
     if user is None:
-        # The failure must outlive the 401, which would otherwise roll the request back.
-        db.commit()
         raise NotAuthenticated("Wrong email or password.")
     token, lifetime = issue_access_token(user.id, settings)
     return Token(access_token=token, expires_in=lifetime)

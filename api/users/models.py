@@ -21,6 +21,8 @@ class Role(enum.StrEnum):
 
 
 STAFF_ROLES = (Role.RECEPTIONIST, Role.PRACTITIONER)
+EMAIL_LENGTH = 254
+ADDRESS_LENGTH = 64
 
 user_clinics = Table(
     "user_clinics",
@@ -40,7 +42,7 @@ class User(IdMixin, TimestampMixin, Base):
         CheckConstraint("patient_id IS NULL OR role = 'patient'", name="patient_link"),
     )
 
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(default=True)
@@ -60,6 +62,6 @@ class LoginFailure(IdMixin, Base):
 
     __tablename__ = "login_failures"
 
-    email: Mapped[str] = mapped_column(String(254), index=True)
-    client_address: Mapped[str] = mapped_column(String(64), index=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), index=True)
+    client_address: Mapped[str] = mapped_column(String(ADDRESS_LENGTH), index=True)
     at: Mapped[datetime] = mapped_column(default=clock.now, index=True)

@@ -22,7 +22,7 @@ from tests.conftest import TEST_SECRET
 from tests.databases import DatabaseFactory
 from tests.factories import auth_headers, make_user
 from tests.factories_sessions import make_clinic, make_patient, make_plan, make_practitioner
-from tests.scheduling.test_race import server
+from tests.servers import server
 
 CLIENTS = 8
 COURSE = 5

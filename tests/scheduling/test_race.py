@@ -1,14 +1,8 @@
 """No double booking under real concurrency: many clients race for one slot against running
 servers (uvicorn subprocesses) on a fresh database, each request on its own connection."""
 
-import os
-import socket
-import subprocess
-import sys
 import threading
-import time
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -25,7 +19,7 @@ from api.scheduling.booking import flush_booking
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
 from tests.conftest import TEST_SECRET
-from tests.databases import ROOT, DatabaseFactory
+from tests.databases import DatabaseFactory
 from tests.factories import auth_headers, make_user
 from tests.factories_sessions import (
     make_clinic,
@@ -35,50 +29,9 @@ from tests.factories_sessions import (
     make_session,
     make_setup,
 )
+from tests.servers import server
 
 CLIENTS = 24
-STARTUP_SECONDS = 30
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-@contextmanager
-def server(url: str) -> Iterator[str]:
-    """`uvicorn api.main:app` on a free loopback port, stopped by its pid afterwards."""
-    port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET}
-    env["ENVIRONMENT"] = "development"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
-        cwd=ROOT,
-        env=env,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_SECONDS
-        while True:
-            assert process.poll() is None, "the server exited"
-            try:
-                if httpx.get(f"{base}/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
 
 
 def _arrange(url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
