@@ -31,16 +31,17 @@ from api.plans.schemas import (
     plan_detail,
     plan_read,
 )
+from api.users.models import User
 
 RESOURCE = "treatment_plan"
 
 router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
 
 
-def _detail(db: Session, plan: TreatmentPlan, response: Response) -> PlanDetail:
+def _detail(db: Session, plan: TreatmentPlan, response: Response, viewer: User) -> PlanDetail:
     set_etag(response, plan.id, plan.updated_at)
     sessions = service.plan_sessions(db, plan.id)
-    return plan_detail(plan, sessions, service.clinic_timezone(db, plan.clinic_id))
+    return plan_detail(plan, sessions, service.clinic_timezone(db, plan.clinic_id), viewer)
 
 
 @router.post(
@@ -54,7 +55,7 @@ def create_plan(
 ) -> PlanDetail:
     plan = service.create_plan(db, body, user)
     auditor.record("create", RESOURCE, plan.id, plan.patient_id)
-    return _detail(db, plan, response)
+    return _detail(db, plan, response, user)
 
 
 @router.get("", summary="List treatment plans")
@@ -78,10 +79,10 @@ def list_plans(
 
 @router.get("/{plan_id}", summary="Read a treatment plan with its sessions and follow-ups")
 def get_plan(
-    db: DbSession, plan: VisiblePlan, auditor: AuditorDep, response: Response
+    db: DbSession, user: CurrentUser, plan: VisiblePlan, auditor: AuditorDep, response: Response
 ) -> PlanDetail:
     auditor.record("read", RESOURCE, plan.id, plan.patient_id)
-    return _detail(db, plan, response)
+    return _detail(db, plan, response, user)
 
 
 @router.patch(
@@ -101,7 +102,7 @@ def update_plan(
     check_if_match(if_match, plan.id, plan.updated_at)
     service.update_plan(db, plan, body, user)
     auditor.record("update", RESOURCE, plan.id, plan.patient_id)
-    return _detail(db, plan, response)
+    return _detail(db, plan, response, user)
 
 
 @router.post(
@@ -119,7 +120,7 @@ def consent(
 ) -> PlanDetail:
     service.consent(db, plan, body.signed_at if body else None, user)
     auditor.record("update", RESOURCE, plan.id, plan.patient_id)
-    return _detail(db, plan, response)
+    return _detail(db, plan, response, user)
 
 
 @router.post(
@@ -129,7 +130,7 @@ def consent(
 )
 def cancel(
     db: DbSession,
-    _user: ClinicalUser,
+    user: ClinicalUser,
     plan: PlanToChange,
     auditor: AuditorDep,
     body: CancelBody,
@@ -139,4 +140,4 @@ def cancel(
     auditor.record("update", RESOURCE, plan.id, plan.patient_id)
     for session in cancelled:
         auditor.record("update", "session", session.id, plan.patient_id)
-    return _detail(db, plan, response)
+    return _detail(db, plan, response, user)

@@ -12,6 +12,7 @@ from api.common.schemas import ReadSchema, Schema
 from api.plans.models import MAX_SESSIONS, TreatmentPlan
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionWithFollowUps
+from api.users.models import User
 
 Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
 Cadence = Literal["weekly", "twice_monthly"]
@@ -169,12 +170,14 @@ def plan_read(plan: TreatmentPlan, booked: int, completed: int) -> PlanRead:
 
 
 def plan_detail(
-    plan: TreatmentPlan, sessions: Sequence[TreatmentSession], timezone: str
+    plan: TreatmentPlan, sessions: Sequence[TreatmentSession], timezone: str, viewer: User
 ) -> PlanDetail:
-    """`plan` with all its sessions (follow-ups loaded), counted from those sessions."""
+    """`plan` with all its sessions (follow-ups loaded, as `viewer` may see them), counted
+    from those sessions."""
     booked = sum(1 for s in sessions if s.status != "cancelled")
     completed = sum(1 for s in sessions if s.status == "completed")
     base = plan_read(plan, booked, completed)
     return PlanDetail(
-        **base.model_dump(), sessions=[SessionWithFollowUps.of(s, timezone) for s in sessions]
+        **base.model_dump(),
+        sessions=[SessionWithFollowUps.seen_by(s, timezone, viewer) for s in sessions],
     )

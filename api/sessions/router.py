@@ -3,6 +3,7 @@
 from fastapi import status
 
 from api.audit.service import AuditorDep
+from api.auth.deps import CurrentUser
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -31,14 +32,14 @@ def create_follow_up(
 ) -> FollowUpRead:
     follow_up = service.record_follow_up(db, located, body, user)
     auditor.record("create", RESOURCE, follow_up.id, located.session.patient_id)
-    return FollowUpRead.model_validate(follow_up)
+    return FollowUpRead.of(follow_up, user)
 
 
 @router.get("/{session_id}/follow-ups", summary="List a session's follow-ups")
 def list_follow_ups(
-    db: DbSession, located: VisibleSession, auditor: AuditorDep, page: PageDep
+    db: DbSession, user: CurrentUser, located: VisibleSession, auditor: AuditorDep, page: PageDep
 ) -> Page[FollowUpRead]:
     follow_ups, cursor = service.list_follow_ups(db, located.session.id, page)
     for follow_up in follow_ups:
         auditor.record("read", RESOURCE, follow_up.id, located.session.patient_id)
-    return Page(items=[FollowUpRead.model_validate(f) for f in follow_ups], next_cursor=cursor)
+    return Page(items=[FollowUpRead.of(f, user) for f in follow_ups], next_cursor=cursor)

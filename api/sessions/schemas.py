@@ -13,7 +13,8 @@ from zoneinfo import ZoneInfo
 from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from api.common.schemas import IsoDate, ReadSchema, Schema
-from api.sessions.models import TreatmentSession
+from api.sessions.models import FollowUp, TreatmentSession
+from api.users.models import Role, User
 
 SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
 Bruising = Literal["none", "mild", "moderate", "severe"]
@@ -44,8 +45,19 @@ class FollowUpRead(ReadSchema):
     days_lasted: int
     adverse_event: bool
     notes: str
-    reported_by: uuid.UUID | None
+    reported_by: uuid.UUID | None = Field(
+        description="The user who reported it. A patient sees only their own id here: null "
+        "when staff (or an account since removed) reported it."
+    )
     created_at: datetime
+
+    @classmethod
+    def of(cls, follow_up: FollowUp, viewer: User) -> "FollowUpRead":
+        """`follow_up` as `viewer` may see it: no staff user id for a patient."""
+        read = cls.model_validate(follow_up)
+        if viewer.role == Role.PATIENT and read.reported_by != viewer.id:
+            read.reported_by = None
+        return read
 
 
 class SessionRead(ReadSchema):
@@ -94,9 +106,12 @@ class SessionWithFollowUps(SessionRead):
     follow_ups: list[FollowUpRead]
 
     @classmethod
-    def of(cls, session: TreatmentSession, timezone: str) -> "SessionWithFollowUps":
-        """`session` (with `follow_ups` loaded) in the clinic's time zone `timezone`."""
+    def seen_by(
+        cls, session: TreatmentSession, timezone: str, viewer: User
+    ) -> "SessionWithFollowUps":
+        """`session` (with `follow_ups` loaded) in the clinic's time zone `timezone`, its
+        follow-ups as `viewer` may see them."""
         return cls(
             **cls.fields_of(session, timezone),
-            follow_ups=[FollowUpRead.model_validate(f) for f in session.follow_ups],
+            follow_ups=[FollowUpRead.of(f, viewer) for f in session.follow_ups],
         )

@@ -185,3 +185,36 @@ def test_follow_ups_appear_under_their_session_in_the_plan(
     assert session["status"] == "completed"
     assert [f["id"] for f in session["follow_ups"]] == [earlier["id"], later["id"]]
     assert session["follow_ups"][1] == later
+
+
+def test_a_patient_sees_no_staff_user_id_in_follow_ups(
+    client: TestClient, fw: FollowUpWorld
+) -> None:
+    """`reported_by` names staff to staff; a patient sees their own id there, never a staff
+    member's (null), in the list, in the plan, and in the schema's type."""
+    by_staff = _report(client, fw, "practitioner", reported_on="2026-02-28")
+    by_patient = _report(client, fw, "patient", reported_on="2026-03-01")
+    patient_id = str(fw.world.patient_user.id)
+    staff_id = str(fw.world.practitioner_user.id)
+    assert by_staff["reported_by"] == staff_id
+
+    as_patient = fw.world.as_("patient")
+    listing = client.get(fw.url, headers=as_patient)
+    assert listing.status_code == 200
+    assert [(f["id"], f["reported_by"]) for f in listing.json()["items"]] == [
+        (by_staff["id"], None),
+        (by_patient["id"], patient_id),
+    ]
+    plan = client.get(f"/api/v1/treatment-plans/{fw.plan.id}", headers=as_patient)
+    assert plan.status_code == 200
+    (session,) = plan.json()["sessions"]
+    assert [f["reported_by"] for f in session["follow_ups"]] == [None, patient_id]
+    assert staff_id not in listing.text + plan.text
+
+    staff_view = client.get(fw.url, headers=fw.world.as_("receptionist")).json()
+    assert [f["reported_by"] for f in staff_view["items"]] == [staff_id, patient_id]
+
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["FollowUpRead"]
+    reported_by = schema["properties"]["reported_by"]
+    assert {"type": "null"} in reported_by["anyOf"]
+    assert "patient" in reported_by["description"]
