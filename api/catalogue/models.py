@@ -3,7 +3,7 @@ contraindications. Codes are stable keys that other tables and the API refer to.
 
 import uuid
 
-from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from api.db import Base
@@ -33,6 +33,8 @@ class AllergenClass(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Where the item's clinical facts come from (migration 0007 for the shipped rows).
+    source: Mapped[str] = mapped_column(Text)
 
 
 substance_allergen_classes = Table(
@@ -49,6 +51,7 @@ class Substance(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    source: Mapped[str] = mapped_column(Text)
     allergen_classes: Mapped[list[AllergenClass]] = relationship(
         secondary=substance_allergen_classes, lazy="raise", order_by=AllergenClass.code
     )
@@ -94,3 +97,4 @@ class Contraindication(Base):
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(10))
+    source: Mapped[str] = mapped_column(Text)

@@ -14,6 +14,11 @@ Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO
 SizeClass = Literal["small", "medium", "large"]
 Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
 ContraindicationKind = Literal["absolute", "relative"]
+# Where an item's clinical facts come from (publications, product information, pharmacopoeia):
+# required when an admin adds an item, so that every fact of the catalogue can be checked.
+Source = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=NO_NUL)
+]
 Alias = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
 ]
@@ -41,12 +46,14 @@ class AllergenClassRead(ReadSchema):
     code: str
     name: str
     aliases: list[str]
+    source: str
 
 
 class AllergenClassCreate(Schema):
     code: Code
     name: Name
     aliases: list[Alias] = Field(default_factory=list, max_length=50)
+    source: Source
 
 
 class SubstanceRead(ReadSchema):
@@ -54,6 +61,7 @@ class SubstanceRead(ReadSchema):
     name: str
     allergen_classes: list[str]
     aliases: list[str]
+    source: str
 
 
 class SubstanceCreate(Schema):
@@ -61,6 +69,7 @@ class SubstanceCreate(Schema):
     name: Name
     allergen_classes: list[Code] = Field(default_factory=list, max_length=20)
     aliases: list[Alias] = Field(default_factory=list, max_length=50)
+    source: Source
 
     _unique_classes = field_validator("allergen_classes")(_unique)
 
@@ -100,9 +109,11 @@ class ContraindicationRead(ReadSchema):
     code: str
     name: str
     kind: ContraindicationKind
+    source: str
 
 
 class ContraindicationCreate(Schema):
     code: Code
     name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
     kind: ContraindicationKind
+    source: Source

@@ -1,6 +1,8 @@
 """The reference catalogue: reading it (everyone logged in) and adding to it (admins).
 
-The shipped data comes from migration 0003, which cites the source of every clinical fact.
+The shipped data comes from migrations 0003 (the items, citing the source of every clinical
+fact) and 0007 (names in five languages; `source` on every substance, allergen class and
+contraindication). An admin adding one of these must give its `source`.
 Codes are stable keys: nothing here renames or deletes an item, so stored plans, intakes and
 allergies keep their meaning.
 """
@@ -72,6 +74,7 @@ def substance_out(substance: Substance) -> SubstanceRead:
         name=substance.name,
         allergen_classes=[c.code for c in substance.allergen_classes],
         aliases=list(substance.aliases),
+        source=substance.source,
     )
 
 
@@ -190,7 +193,12 @@ def create_treatment_area(db: Session, data: TreatmentAreaCreate) -> TreatmentAr
 def create_allergen_class(db: Session, data: AllergenClassCreate) -> AllergenClass:
     """Add an allergen class; aliases are the words free-text allergies may use for it."""
     _ensure_new(db, AllergenClass, data.code, "Allergen class")
-    found = AllergenClass(code=data.code, name=data.name, aliases=[a.lower() for a in data.aliases])
+    found = AllergenClass(
+        code=data.code,
+        name=data.name,
+        aliases=[a.lower() for a in data.aliases],
+        source=data.source,
+    )
     db.add(found)
     db.flush()
     return found
@@ -209,6 +217,7 @@ def create_substance(db: Session, data: SubstanceCreate) -> Substance:
         code=data.code,
         name=data.name,
         aliases=[a.lower() for a in data.aliases],
+        source=data.source,
         allergen_classes=sorted(classes, key=lambda c: c.code),
     )
     db.add(substance)
@@ -243,7 +252,7 @@ def create_formulation(db: Session, data: FormulationCreate) -> Formulation:
 def create_contraindication(db: Session, data: ContraindicationCreate) -> Contraindication:
     """Add a contraindication, `absolute` (refuses a plan) or `relative` (needs a reason)."""
     _ensure_new(db, Contraindication, data.code, "Contraindication")
-    found = Contraindication(code=data.code, name=data.name, kind=data.kind)
+    found = Contraindication(code=data.code, name=data.name, kind=data.kind, source=data.source)
     db.add(found)
     db.flush()
     return found

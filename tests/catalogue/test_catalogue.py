@@ -155,11 +155,16 @@ def test_admins_add_catalogue_items(client: TestClient, db: Session, settings: S
     headers = _headers(db, settings, Role.ADMIN)
     area = {"code": "knees", "name": "Knees", "size_class": "small"}
     assert client.post("/api/v1/treatment-areas", json=area, headers=headers).status_code == 201
-    klass = {"code": "peanut", "name": "Peanut", "aliases": ["Groundnut"]}
+    klass = {"code": "peanut", "name": "Peanut", "aliases": ["Groundnut"], "source": "Test source"}
     created = client.post("/api/v1/allergen-classes", json=klass, headers=headers)
     assert created.status_code == 201
     assert created.json()["aliases"] == ["groundnut"]
-    substance = {"code": "arachis_oil", "name": "Arachis oil", "allergen_classes": ["peanut"]}
+    substance = {
+        "code": "arachis_oil",
+        "name": "Arachis oil",
+        "allergen_classes": ["peanut"],
+        "source": "Test source",
+    }
     response = client.post("/api/v1/substances", json=substance, headers=headers)
     assert response.status_code == 201
     assert response.json()["allergen_classes"] == ["peanut"]
@@ -171,7 +176,12 @@ def test_admins_add_catalogue_items(client: TestClient, db: Session, settings: S
     response = client.post("/api/v1/formulations", json=formulation, headers=headers)
     assert response.status_code == 201
     assert response.json()["ingredients"] == formulation["ingredients"]
-    contraindication = {"code": "porphyria", "name": "Porphyria", "kind": "absolute"}
+    contraindication = {
+        "code": "porphyria",
+        "name": "Porphyria",
+        "kind": "absolute",
+        "source": "Test source",
+    }
     response = client.post("/api/v1/contraindications", json=contraindication, headers=headers)
     assert response.status_code == 201
     db.expire_all()
@@ -201,9 +211,13 @@ def test_bad_catalogue_items_are_refused_and_nothing_is_written(
         ("/treatment-areas", {"code": "Bad Code", "name": "X", "size_class": "large"}, 422),
         ("/treatment-areas", {"code": "x", "name": "X", "size_class": "huge"}, 422),
         ("/treatment-areas", {"code": "x", "name": "", "size_class": "small"}, 422),
-        ("/substances", {"code": "x", "name": "X", "allergen_classes": ["nope"]}, 422),
-        ("/substances", {"code": "lidocaine", "name": "Again"}, 409),
-        ("/allergen-classes", {"code": "soy", "name": "Again"}, 409),
+        (
+            "/substances",
+            {"code": "x", "name": "X", "allergen_classes": ["nope"], "source": "S"},
+            422,
+        ),
+        ("/substances", {"code": "lidocaine", "name": "Again", "source": "S"}, 409),
+        ("/allergen-classes", {"code": "soy", "name": "Again", "source": "S"}, 409),
         (
             "/formulations",
             {"name": "X", "indications": ["cellulite"], "ingredients": []},
