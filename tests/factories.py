@@ -41,5 +41,5 @@ def make_user(
 
 
 def auth_headers(user: User, settings: Settings) -> dict[str, str]:
-    token, _ = issue_access_token(user.id, settings)
+    token, _ = issue_access_token(user.id, user.password_hash, settings)
     return {"Authorization": f"Bearer {token}"}

@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
-from api.auth.tokens import read_access_token
+from api.auth.tokens import issued_under, read_access_token
 from api.common.text import fit
 from api.config import Settings
 from api.db import DbSession
@@ -42,12 +42,13 @@ def get_current_user(
     settings: SettingsDep,
     token: Annotated[str | None, Depends(oauth2_scheme)],
 ) -> User:
-    """The active user named by the bearer token; a deactivated user's token stops working."""
+    """The active user named by the bearer token; a deactivated user's token, or one issued
+    before their password last changed, stops working at once."""
     if not token:
         raise NotAuthenticated()
-    user_id = read_access_token(token, settings)
+    user_id, password_digest = read_access_token(token, settings)
     user = db.scalars(_USER_WITH_CLINICS, {"user_id": user_id}).unique().one_or_none()
-    if user is None or not user.active:
+    if user is None or not user.active or not issued_under(password_digest, user.password_hash):
         raise NotAuthenticated()
     return user
 

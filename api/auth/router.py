@@ -46,7 +46,7 @@ def issue_token(
     user = service.verify_attempt(db, attempt, form.username, form.password)
     if user is None:
         raise NotAuthenticated("Wrong email or password.")
-    token, lifetime = issue_access_token(user.id, settings)
+    token, lifetime = issue_access_token(user.id, user.password_hash, settings)
     return Token(access_token=token, expires_in=lifetime)
 
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import httpx
+import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -113,3 +114,32 @@ def test_failures_are_stored_in_the_database(client: TestClient, db: Session) ->
     db.expire_all()
     stored = db.scalars(select(LoginFailure)).all()
     assert [f.email for f in stored] == ["nobody@example.com"]
+
+
+def test_a_password_change_cuts_every_token_issued_before(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    admin = auth_headers(make_user(db), settings)
+    user = make_user(db, Role.RECEPTIONIST)
+    before = auth_headers(user, settings)
+    logged_in = login(client, user.email, PASSWORD).json()["access_token"]
+    assert client.get("/api/v1/auth/me", headers=before).status_code == 200  # remembered now
+    changed = client.patch(
+        f"/api/v1/users/{user.id}", json={"password": "a-new-password-42"}, headers=admin
+    )
+    assert changed.status_code == 200, changed.text
+    for token in (before["Authorization"], f"Bearer {logged_in}"):
+        refused = client.get("/api/v1/auth/me", headers={"Authorization": token})
+        assert refused.status_code == 401
+    fresh = login(client, user.email, "a-new-password-42").json()["access_token"]
+    assert client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {fresh}"}).is_success
+
+
+def test_a_token_without_a_password_digest_is_refused(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    user = make_user(db)
+    claims = {"sub": str(user.id), "exp": clock.now() + timedelta(minutes=5), "typ": "access"}
+    token = jwt.encode(claims, settings.signing_key, algorithm="HS256")
+    response = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
