@@ -14,7 +14,8 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
@@ -228,6 +229,34 @@ async def _on_data_error(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+# How long a client should wait before retrying when the database cannot be reached.
+UNAVAILABLE_RETRY_SECONDS = 5
+# PostgreSQL's "try the transaction again" states: a deadlock or a serialization failure.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_retryable(exc: OperationalError) -> bool:
+    """Whether the database aborted the transaction only because of a concurrent one."""
+    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
+async def _on_database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    # The database is down, restarting, unreachable or out of connections (or, on SQLite,
+    # busy): the request did nothing, and the same request may well succeed shortly.
+    log.warning("database unavailable, answered 503: %s", exc)
+    detail = (
+        "A concurrent change got in the way; try again."
+        if isinstance(exc, OperationalError) and is_retryable(exc)
+        else "The database is unavailable; try again shortly."
+    )
+    return problem_response(
+        503,
+        detail,
+        slug="unavailable",
+        headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)},
+    )
+
+
 async def _on_unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return problem_response(500, "An unexpected error occurred.", slug="internal")
@@ -239,6 +268,8 @@ def install_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _on_http_error)
     app.add_exception_handler(IntegrityError, _on_integrity_error)
     app.add_exception_handler(DataError, _on_data_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.add_exception_handler(unavailable, _on_database_unavailable)
     app.add_exception_handler(Exception, _on_unexpected)
 
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from api.db import DbSession
-from api.errors import DomainError, problem_doc
+from api.errors import UNAVAILABLE_RETRY_SECONDS, DomainError, problem_doc
 
 router = APIRouter(tags=["health"])
 
@@ -21,6 +21,9 @@ ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 class NotReady(DomainError):
     status = 503
     slug = "not-ready"
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail, headers={"Retry-After": str(UNAVAILABLE_RETRY_SECONDS)})
 
 
 class Status(BaseModel):

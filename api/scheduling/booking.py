@@ -16,12 +16,12 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import Exists, Select, bindparam, exists, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
-from api.errors import ConflictItem, InvalidInput, RuleConflict
+from api.errors import ConflictItem, InvalidInput, RuleConflict, is_retryable
 from api.patients.deps import CareKind, care_clause, care_scope
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
@@ -153,9 +153,20 @@ def _slot_conflicts(
 
 
 def flush_booking(db: Session) -> None:
-    """Flush; an exclusion-constraint violation (a concurrent booking won) becomes a 409."""
+    """Flush; an exclusion-constraint violation (a concurrent booking won) becomes a 409.
+
+    So does a deadlock: two transactions inserting overlapping sessions at the same moment
+    each find the other's row in progress while checking the exclusion constraints, and
+    PostgreSQL aborts one of them. The survivor's row is the one that overlaps, so the loser
+    of the race is told the slot was taken, like any other loser."""
     try:
         db.flush()
+    except OperationalError as exc:
+        if is_retryable(exc):
+            raise RuleConflict(
+                [conflict("slot_taken", "A booking made at the same moment took the slot.")]
+            ) from exc
+        raise
     except IntegrityError as exc:
         message = str(exc.orig)
         for constraint, code in _CONSTRAINT_CODES.items():
