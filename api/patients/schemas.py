@@ -10,6 +10,7 @@ from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_v
 
 from api.catalogue.schemas import NO_NUL, Code, Indication
 from api.common.schemas import IsoDate, ReadSchema, Schema
+from api.common.types import Bool
 
 Sex = Literal["female", "male", "other", "unknown"]
 Severity = Literal["mild", "moderate", "severe"]
@@ -55,7 +56,7 @@ class PatientCreate(Schema):
     email: Email | None = None
     phone: Phone | None = None
     home_clinic_id: uuid.UUID
-    active: bool = True
+    active: Bool = True
 
 
 class PatientUpdate(Schema):
@@ -68,7 +69,7 @@ class PatientUpdate(Schema):
     email: Email | None = None
     phone: Phone | None = None
     home_clinic_id: uuid.UUID | None = None
-    active: bool | None = None
+    active: Bool | None = None
 
     @model_validator(mode="after")
     def _required_stay_set(self) -> "PatientUpdate":

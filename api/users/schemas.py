@@ -6,6 +6,7 @@ from datetime import datetime
 from pydantic import EmailStr, Field
 
 from api.common.schemas import ReadSchema, Schema
+from api.common.types import Bool
 from api.users.models import Role
 
 Password = Field(min_length=8, max_length=200)
@@ -18,7 +19,7 @@ class UserCreate(Schema):
     clinic_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     practitioner_id: uuid.UUID | None = None
     patient_id: uuid.UUID | None = None
-    active: bool = True
+    active: Bool = True
 
 
 class UserUpdate(Schema):
@@ -26,7 +27,7 @@ class UserUpdate(Schema):
     clinic_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     practitioner_id: uuid.UUID | None = None
     patient_id: uuid.UUID | None = None
-    active: bool | None = None
+    active: Bool | None = None
 
 
 class UserRead(ReadSchema):

@@ -99,12 +99,32 @@ def test_bad_account_input_is_422_and_writes_nothing(
             "practitioner_id": str(uuid.uuid4()),
         },
         {"email": "a@example.com", "password": "long-enough", "role": "admin", "extra": 1},
+        *(
+            {"email": "a@example.com", "password": "long-enough", "role": "admin", "active": v}
+            for v in ("false", "true", 0, 1)
+        ),
     ]
     for body in bad_bodies:
         response = client.post("/api/v1/users", json=body, headers=headers)
         assert response.status_code == 422, body
         assert response.json()["errors"]
     assert _count(db) == before
+
+
+def test_active_is_a_json_boolean_in_a_patch(
+    client: TestClient, db: Session, settings: Settings
+) -> None:
+    headers = auth_headers(make_user(db), settings)
+    target = make_user(db, Role.RECEPTIONIST)
+    for value in ("false", 0, 1):
+        response = client.patch(
+            f"/api/v1/users/{target.id}", json={"active": value}, headers=headers
+        )
+        assert response.status_code == 422, value
+        assert any("active" in err["loc"] for err in response.json()["errors"])
+    db.expire_all()
+    stored = db.get(User, target.id)
+    assert stored is not None and stored.active is True
 
 
 def test_only_admins_manage_users(client: TestClient, db: Session, settings: Settings) -> None:

@@ -90,6 +90,10 @@ BAD_FIELDS: list[tuple[str, Any]] = [
     ("home_clinic_id", "not-a-uuid"),
     ("home_clinic_id", "unknown"),
     ("home_clinic_id", ...),
+    ("active", "false"),
+    ("active", 0),
+    ("active", 1),
+    ("active", None),
     ("social_security_number", "123"),
 ]
 
@@ -181,6 +185,9 @@ def test_patch_without_if_match_is_accepted(client: TestClient, world: World) ->
         {"given_name": None},
         {"given_name": ""},
         {"active": None},
+        {"active": "false"},
+        {"active": 0},
+        {"active": 1},
         {"date_of_birth": "2999-01-01"},
         {"phone": "12"},
         {"email": "nope"},

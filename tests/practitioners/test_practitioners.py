@@ -62,6 +62,8 @@ def test_admin_creates_a_practitioner(
         ("active", "perhaps"),
         ("active", 0),
         ("active", "true"),
+        ("active", "false"),
+        ("active", 1),
         ("license_expires_on", 0),
         ("license_expires_on", "2030-12-31T00:00:00"),
         ("nickname", "Doc"),
@@ -186,6 +188,9 @@ def test_patch_changes_fields_and_clinics(
         {"given_name": None},
         {"license_expires_on": "soon"},
         {"qualifications": None},
+        {"active": "false"},
+        {"active": 0},
+        {"active": 1},
     ],
 )
 def test_invalid_patch_is_422_and_changes_nothing(

@@ -128,13 +128,14 @@ def test_time_off_is_read_by_staff_of_the_practitioners_clinics_only(
     practitioner = make_practitioner(db, clinics=[theirs])
     body = {"starts_at": "2030-03-02T09:00:00Z", "ends_at": "2030-03-02T13:00:00Z"}
     body["reason"] = "Medical appointment"
-    as_admin = auth_headers(make_user(db, Role.ADMIN), settings)
+    admin = make_user(db, Role.ADMIN)
+    as_admin = auth_headers(admin, settings)
     assert client.post(url(practitioner), json=body, headers=as_admin).status_code == 201
 
     colleague = make_practitioner(db, clinics=[theirs, elsewhere])
     stranger = make_practitioner(db, clinics=[elsewhere])
     allowed = {
-        "admin": as_admin,
+        "admin": admin,
         "themself": make_user(db, Role.PRACTITIONER, practitioner_id=practitioner.id),
         "receptionist of their clinic": make_user(db, Role.RECEPTIONIST, clinics=[theirs]),
         "colleague": make_user(
@@ -150,8 +151,7 @@ def test_time_off_is_read_by_staff_of_the_practitioners_clinics_only(
         "patient": make_user(db, Role.PATIENT),
     }
     for who, user in allowed.items():
-        headers = user if isinstance(user, dict) else auth_headers(user, settings)
-        response = client.get(url(practitioner), headers=headers)
+        response = client.get(url(practitioner), headers=auth_headers(user, settings))
         assert response.status_code == 200, who
         assert [t["reason"] for t in response.json()["items"]] == ["Medical appointment"], who
     for who, user in refused.items():

@@ -443,6 +443,9 @@ def test_another_practitioner_of_the_clinic_may_take_the_course(
         {"first_starts_at": "2026-03-10T10:05:00+01:00"},  # off the grid
         {"first_starts_at": "2026-03-10T10:00:00+01:00", "practitioner_id": "0" * 32},
         {"first_starts_at": "2026-03-10T10:00:00+01:00", "dry_run": "maybe"},
+        {"first_starts_at": "2026-03-10T10:00:00+01:00", "dry_run": "false"},
+        {"first_starts_at": "2026-03-10T10:00:00+01:00", "dry_run": 0},
+        {"first_starts_at": "2026-03-10T10:00:00+01:00", "dry_run": 1},
         {"first_starts_at": "2026-03-10T10:00:00+01:00", "extra": 1},
         {},
     ],

@@ -82,6 +82,8 @@ def test_reported_on_defaults_to_the_clinic_local_today(
         ("bruising", None),
         ("adverse_event", "yes"),
         ("adverse_event", 1),
+        ("adverse_event", 0),
+        ("adverse_event", "false"),
         ("reported_on", "2026-03-01T10:00:00"),
         ("reported_on", "2026-03-01T10:00:00+01:00"),
         ("reported_on", 1772323200),
