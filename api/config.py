@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     access_token_minutes: int = 60
+    # The largest request body read (bytes); every body the contract defines is far smaller.
+    max_body_bytes: int = 256 * 1024
     # Development without SECRET_KEY: a random key made at first start and kept here (the file
     # is git-ignored), so no key that signs tokens is ever published with the code.
     secret_key_file: Path = Path(".secret_key")

@@ -155,10 +155,15 @@ def problem_response(
     return JSONResponse(body, status_code=status, headers=headers, media_type=PROBLEM_MEDIA_TYPE)
 
 
+# A 422 lists at most this many errors: a hostile body of thousands of bad items must not
+# produce an answer many times its own size.
+MAX_LISTED_ERRORS = 30
+
+
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     return [
         {"loc": list(err.get("loc", ())), "msg": str(err.get("msg", "")), "type": err.get("type")}
-        for err in exc.errors()
+        for err in exc.errors()[:MAX_LISTED_ERRORS]
     ]
 
 
@@ -174,9 +179,11 @@ async def _on_validation_error(_request: Request, exc: Exception) -> JSONRespons
     errors = _field_errors(exc)
     if any(err["type"] == "json_invalid" for err in errors):
         return problem_response(400, "The request body is not valid JSON.", slug="bad-request")
-    return problem_response(
-        422, "The request is malformed or out of bounds.", slug="validation-error", errors=errors
-    )
+    total = len(exc.errors())
+    detail = "The request is malformed or out of bounds."
+    if total > len(errors):
+        detail += f" {total} errors; the first {len(errors)} are listed."
+    return problem_response(422, detail, slug="validation-error", errors=errors)
 
 
 def _allowed_methods(request: Request) -> str | None:

@@ -15,6 +15,7 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.catalogue.router import router as catalogue_router
 from api.clinics.router import router as clinics_router
+from api.common.limits import BodyLimit
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
@@ -140,6 +141,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         lifespan=lifespan,
     )
     app.state.settings = settings
+    # Added before CORS, so CORS wraps it and a browser can read its 413.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

@@ -21,7 +21,7 @@ from api.practitioners.schemas import (
     PractitionerUpdate,
     TimeOffCreate,
     TimeOffRead,
-    WorkingHoursIn,
+    WorkingHoursList,
     WorkingHoursOut,
 )
 
@@ -106,7 +106,7 @@ def get_working_hours(db: DbSession, practitioner: ReadablePractitioner) -> list
 
 @router.put("/{practitioner_id}/working-hours", summary="Replace the weekly working hours")
 def replace_working_hours(
-    db: DbSession, practitioner: ScheduleOwner, body: list[WorkingHoursIn]
+    db: DbSession, practitioner: ScheduleOwner, body: WorkingHoursList
 ) -> list[WorkingHoursOut]:
     """A JSON list of `{clinic_id, weekday, start, end}` in the clinic's local time; `"24:00"`
     ends at midnight. Intervals may not overlap: at clinics of one time zone within a weekday,

@@ -106,3 +106,8 @@ class TimeOffRead(ReadSchema):
     ends_at: datetime
     reason: str
     created_at: datetime
+
+
+# A week has 7 days; 200 intervals is more than any practitioner's clinics could fill.
+MAX_WORKING_HOURS = 200
+WorkingHoursList = Annotated[list[WorkingHoursIn], Field(max_length=MAX_WORKING_HOURS)]
