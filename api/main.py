@@ -15,6 +15,7 @@ from api.audit.router import router as audit_router
 from api.auth.router import router as auth_router
 from api.catalogue.router import router as catalogue_router
 from api.clinics.router import router as clinics_router
+from api.common.headers import SecuredFastAPI
 from api.common.limits import BodyLimit
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
@@ -130,7 +131,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             if own_engine:
                 app.state.engine.dispose()
 
-    app = FastAPI(
+    app = SecuredFastAPI(
         title="Meso Clinic API",
         version="1.0.0",
         summary=package_doc,
