@@ -14,7 +14,14 @@ from api.clinics.models import Clinic, ClinicPrice
 from api.clinics.schemas import ClinicCreate, ClinicUpdate, PriceIn
 from api.common import clock
 from api.common.money import decimal_places, minor_units
-from api.common.pagination import PageParams, SortKey, decode_cursor, encode_cursor, paginate
+from api.common.pagination import (
+    CursorField,
+    PageParams,
+    SortKey,
+    decode_cursor,
+    encode_cursor,
+    paginate,
+)
 from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.models import Patient
 from api.practitioners.models import practitioner_clinics
@@ -134,21 +141,26 @@ def list_clinics_near(
     )
     if near.radius_km is not None:
         ranked = [row for row in ranked if row[0] <= near.radius_km]
+    fields = _near_fields(near)
     if params.cursor is not None:
-        after = _decode_near_cursor(params.cursor)
+        distance, clinic_id = decode_cursor(params, fields)
+        after = (distance, str(clinic_id))
         ranked = [row for row in ranked if (row[0], row[1]) > after]
     page = ranked[: params.limit]
     cursor = None
     if len(ranked) > params.limit:
         last = page[-1]
-        cursor = encode_cursor([last[0], last[1]])
+        cursor = encode_cursor(params, fields, [last[0], last[1]])
     return [(clinic, distance) for distance, _, clinic in page], cursor
 
 
-def _decode_near_cursor(cursor: str) -> tuple[float, str]:
-    # Decoded against (latitude, id) columns: a float and a UUID, the shape of (distance, id).
-    distance, clinic_id = decode_cursor(cursor, [SortKey(Clinic.latitude), SortKey(Clinic.id)])
-    return float(distance), str(clinic_id)
+def _near_fields(near: Near) -> tuple[CursorField, CursorField]:
+    # (distance, id) of the last clinic; the point is part of the order, so a cursor of the
+    # list by name, or from another point, is not one of this list.
+    return (
+        CursorField(f"distance_km from {near.latitude!r},{near.longitude!r}", float),
+        CursorField("clinics.id", uuid.UUID),
+    )
 
 
 # --- prices ------------------------------------------------------------------------------------
