@@ -82,6 +82,7 @@ def main() -> None:
     rounds_run = 0
     bad_rounds: list[tuple[int, dict[int, int]]] = []
     durations: list[float] = []
+    errors: Counter[str] = Counter()
     started = time.monotonic()
     with api_processes(url, 2) as apis, ThreadPoolExecutor(RACERS) as pool:
         bases = [api.base for api in apis]
@@ -89,7 +90,10 @@ def main() -> None:
 
         def book(i: int, plan_id: str, start: str) -> int:
             if not hasattr(local, "clients"):
-                local.clients = [httpx.Client(base_url=b, timeout=30) for b in bases]
+                # Idle connections are dropped before uvicorn's 5-second keep-alive ends, so a
+                # request is never sent on a connection the server is closing.
+                limits = httpx.Limits(keepalive_expiry=2.0)
+                local.clients = [httpx.Client(base_url=b, timeout=30, limits=limits) for b in bases]
             client: httpx.Client = local.clients[i % len(bases)]
             body = {
                 "treatment_plan_id": plan_id,
@@ -99,7 +103,8 @@ def main() -> None:
             barrier.wait(timeout=60)
             try:
                 return client.post("/api/v1/sessions", json=body, headers=headers).status_code
-            except httpx.TransportError:
+            except httpx.TransportError as exc:
+                errors[type(exc).__name__] += 1
                 return -1
 
         for r, start in enumerate(data["slots"]):
@@ -139,7 +144,7 @@ def main() -> None:
     print(f"rounds with exactly one 201 and no 5xx: {rounds_ok} of {rounds_run}")
     for r, answers in bad_rounds[:10]:
         print(f"  round {r}: {answers}")
-    print(f"5xx: {five_xx}; transport errors: {statuses[-1]}")
+    print(f"5xx: {five_xx}; transport errors: {statuses[-1]} {dict(errors)}")
     print(
         f"sessions in the database: {sessions} (one per round: {sessions == rounds_run}); "
         f"overlapping non-cancelled pairs: {by_practitioner} for a practitioner, "
