@@ -19,6 +19,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import IO
 
 import httpx
 from scheduling import ROOT, fresh_database, p95, start_server
@@ -39,6 +42,14 @@ from tests.factories_sessions import CELLULITE_LIDOCAINE_ID
 __all__ = ["ROOT", "fresh_database", "p95"]
 
 
+SERVER_LOG = Path(os.environ.get("SERVER_LOG", "/tmp/meso-bench-server.log"))
+
+
+@cache
+def _server_log() -> IO[bytes]:
+    return SERVER_LOG.open("ab")
+
+
 @dataclass
 class Api:
     """One `uvicorn api.main:app` process (a single process: its pid is the server)."""
@@ -49,7 +60,8 @@ class Api:
 
     @classmethod
     def start(cls, url: str) -> "Api":
-        process, base = start_server(url, workers=1)
+        """Its log (warnings: every 503 names the statement) goes to SERVER_LOG."""
+        process, base = start_server(url, workers=1, log=_server_log())
         return cls(url, process, base)
 
     def kill(self) -> None:

@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -159,13 +159,17 @@ def free_port() -> int:
         return port
 
 
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def start_server(
+    url: str, workers: int, log: IO[bytes] | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    """`uvicorn api.main:app` with `workers` processes on a free loopback port; its output goes
+    to `log` if given."""
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": TEST_SECRET}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "api.main:app", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--workers", str(workers)],
-        cwd=ROOT, env=env,
+        cwd=ROOT, env=env, stdout=log, stderr=log,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
