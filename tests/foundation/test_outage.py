@@ -4,6 +4,8 @@ the same moment is a 409 for the loser, never a 500."""
 
 import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -36,35 +38,36 @@ def _assert_unavailable(client: TestClient, path: str) -> None:
     assert int(response.headers["retry-after"]) > 0
 
 
-def test_an_unreachable_postgresql_answers_503() -> None:
-    url = f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/meso"
-    settings = Settings(database_url=url, secret_key=TEST_SECRET)
+@contextmanager
+def _served(url: str) -> Iterator[TestClient]:
+    """The whole app on its own engine for `url` (the suite's database is not involved)."""
     engine = make_engine(url)
     try:
+        settings = Settings(database_url=url, secret_key=TEST_SECRET)
         with TestClient(create_app(settings, engine)) as client:
-            _assert_unavailable(client, "/api/v1/clinics")
-            _assert_unavailable(client, "/ready")
-            assert client.get("/health").status_code == 200
-            login = client.post("/api/v1/auth/token", data={"username": "a@b.c", "password": "x"})
-            assert login.status_code == 503
+            yield client
     finally:
         engine.dispose()
+
+
+def test_an_unreachable_postgresql_answers_503() -> None:
+    with _served(f"postgresql+psycopg://postgres@127.0.0.1:{_closed_port()}/meso") as client:
+        _assert_unavailable(client, "/api/v1/clinics")
+        _assert_unavailable(client, "/ready")
+        assert client.get("/health").status_code == 200
+        login = client.post("/api/v1/auth/token", data={"username": "a@b.c", "password": "x"})
+        assert login.status_code == 503
 
 
 def test_a_missing_sqlite_database_answers_503_then_recovers(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'later' / 'clinic.db'}"
-    settings = Settings(database_url=url, secret_key=TEST_SECRET)
-    engine = make_engine(url)
-    try:
-        with TestClient(create_app(settings, engine)) as client:
-            _assert_unavailable(client, "/api/v1/clinics")
-            _assert_unavailable(client, "/ready")
-            (tmp_path / "later").mkdir()
-            migrate(url)
-            assert client.get("/api/v1/clinics").status_code == 200
-            assert client.get("/ready").status_code == 200
-    finally:
-        engine.dispose()
+    with _served(url) as client:
+        _assert_unavailable(client, "/api/v1/clinics")
+        _assert_unavailable(client, "/ready")
+        (tmp_path / "later").mkdir()
+        migrate(url)
+        assert client.get("/api/v1/clinics").status_code == 200
+        assert client.get("/ready").status_code == 200
 
 
 def test_a_deadlock_between_two_bookings_is_a_409_for_the_loser(
