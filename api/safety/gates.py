@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Exists, ScalarSelect, exists, select
+from sqlalchemy import ColumnElement, Exists, ScalarSelect, Select, exists, select
 from sqlalchemy.orm import Session, aliased, object_session, selectinload
 
 from api.catalogue.models import Contraindication, FormulationIngredient
@@ -66,13 +66,17 @@ def age_conflicts(date_of_birth: date, day: date) -> list[ConflictItem]:
     ]
 
 
+# The latest intake first: the greatest `measured_on`, ties broken by creation.
+_LATEST_FIRST = (Intake.measured_on.desc(), Intake.created_at.desc(), Intake.id.desc())
+
+
 def latest_intake(db: Session, patient_id: uuid.UUID) -> Intake | None:
     """The intake with the greatest `measured_on`, ties broken by creation; with its details."""
     return db.scalar(
         select(Intake)
         .where(Intake.patient_id == patient_id)
         .options(selectinload(Intake.cellulite), selectinload(Intake.contraindications))
-        .order_by(Intake.measured_on.desc(), Intake.created_at.desc(), Intake.id.desc())
+        .order_by(*_LATEST_FIRST)
         .limit(1)
     )
 
@@ -104,17 +108,16 @@ def contraindication_conflicts(
     if intake is None or not intake.contraindications:
         return []
     codes = [c.code for c in intake.contraindications]
-    entries = db.execute(
-        select(Contraindication.code, Contraindication.name, Contraindication.kind).where(
-            Contraindication.code.in_(codes)
-        )
-    )
-    return _contraindication_items(
-        [ContraindicationEntry(*row) for row in entries],
-        override_reason,
-        override_by_practitioner,
-        covered,
-    )
+    entries = _entries(db, _select_entries().where(Contraindication.code.in_(codes)))
+    return _contraindication_items(entries, override_reason, override_by_practitioner, covered)
+
+
+def _select_entries() -> Select[str, str, str]:
+    return select(Contraindication.code, Contraindication.name, Contraindication.kind)
+
+
+def _entries(db: Session, stmt: Select[str, str, str]) -> list[ContraindicationEntry]:
+    return [ContraindicationEntry(*row) for row in db.execute(stmt)]
 
 
 def _contraindication_items(
@@ -265,7 +268,7 @@ def _latest_intake_id(patient_id: Any) -> ScalarSelect[Any]:
     return (
         select(Intake.id)
         .where(Intake.patient_id == patient_id)
-        .order_by(Intake.measured_on.desc(), Intake.created_at.desc(), Intake.id.desc())
+        .order_by(*_LATEST_FIRST)
         .limit(1)
         .scalar_subquery()
     )
@@ -310,12 +313,10 @@ def recheck_conflicts(
     if flags.has_active_allergy:
         items += plan_allergy_conflicts(db, plan, any_active=True)
     if flags.has_contraindication:
-        entries = db.execute(
-            select(Contraindication.code, Contraindication.name, Contraindication.kind)
+        latest = (
+            _select_entries()
             .join(IntakeContraindication, IntakeContraindication.code == Contraindication.code)
             .where(IntakeContraindication.intake_id == _latest_intake_id(plan.patient_id))
         )
-        items += _contraindication_items(
-            [ContraindicationEntry(*row) for row in entries], None, False, plan.override_codes
-        )
+        items += _contraindication_items(_entries(db, latest), None, False, plan.override_codes)
     return items
