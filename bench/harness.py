@@ -19,7 +19,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import IO
 
@@ -45,9 +44,11 @@ __all__ = ["ROOT", "fresh_database", "p95"]
 SERVER_LOG = Path(os.environ.get("SERVER_LOG", "/tmp/meso-bench-server.log"))
 
 
-@cache
-def _server_log() -> IO[bytes]:
-    return SERVER_LOG.open("ab")
+def _server_log(index: int) -> IO[bytes]:
+    """Each process its own file (`SERVER_LOG` with `.1`, `.2`… before the suffix): two
+    processes appending to one file can lose each other's lines."""
+    path = SERVER_LOG.with_suffix(f".{index}{SERVER_LOG.suffix}")
+    return path.open("ab")
 
 
 @dataclass
@@ -59,9 +60,9 @@ class Api:
     base: str
 
     @classmethod
-    def start(cls, url: str) -> "Api":
-        """Its log (warnings: every 503 names the statement) goes to SERVER_LOG."""
-        process, base = start_server(url, workers=1, log=_server_log())
+    def start(cls, url: str, index: int = 1) -> "Api":
+        """Its log (warnings: every 503 names the statement) goes to its own SERVER_LOG file."""
+        process, base = start_server(url, workers=1, log=_server_log(index))
         return cls(url, process, base)
 
     def kill(self) -> None:
@@ -95,8 +96,8 @@ def api_processes(url: str, count: int = 2) -> Iterator[list[Api]]:
     at the end, whatever happens."""
     apis: list[Api] = []
     try:
-        for _ in range(count):
-            apis.append(Api.start(url))
+        for index in range(1, count + 1):
+            apis.append(Api.start(url, index))
         yield apis
     finally:
         for api in apis:

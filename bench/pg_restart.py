@@ -12,10 +12,13 @@ restarted with `pg_ctl restart -m fast -w`; the load goes on for AFTER_SECONDS, 
 
 Reported per restart: the answers to requests in flight while the cluster was going down and
 up (from `pg_ctl restart` called to its return): each must be a success or a 503 with
-Retry-After, never a 500; and the answers to every request sent after it returned: all must
-succeed (0 failures after recovery). At the end the database is checked for double bookings.
-The API processes' own logs (a warning per 503) go to SERVER_LOG
-(default /tmp/meso-bench-server.log). Bounded: 10 s per request, MAX_SECONDS (default 300) in all.
+Retry-After, never a 500; and the answers to every request sent after it returned and
+answered before the next restart began: all must succeed (0 failures after recovery). At the
+end the database is checked for double bookings. Each API process's own log (a warning per 503)
+goes to its own file, SERVER_LOG with `.1`/`.2` before the suffix (default
+/tmp/meso-bench-server.1.log), and PostgreSQL's log is copied beside them
+(meso-bench-postgres.log), so that a failure can be matched with what the cluster did at that
+moment. Bounded: 10 s per request, MAX_SECONDS (default 300) in all.
 """
 
 import logging
@@ -30,7 +33,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
-from harness import Deadline, api_processes, double_bookings, make_plans, prepare_database
+from harness import (
+    SERVER_LOG,
+    Deadline,
+    api_processes,
+    double_bookings,
+    make_plans,
+    prepare_database,
+)
 from sqlalchemy.orm import Session
 
 from api.config import Settings
@@ -113,6 +123,14 @@ def restart_postgres() -> None:
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL, timeout=60)
 
 
+def keep_postgres_log() -> None:
+    """The cluster's own log is removed with the cluster: keep a copy beside SERVER_LOG."""
+    data_dir = os.environ.get("PGDATA_DIR", "")
+    copy = SERVER_LOG.with_name("meso-bench-postgres.log")
+    subprocess.run(["cp", f"{data_dir}/server.log", str(copy)], check=False)
+    print(f"PostgreSQL's log: {copy}; the API processes': {SERVER_LOG.with_suffix('.*.log')}")
+
+
 def main() -> None:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     deadline = Deadline(MAX_SECONDS)
@@ -172,7 +190,10 @@ def main() -> None:
                 t0 = time.monotonic()
                 restart_postgres()
                 restarts.append((t0, time.monotonic()))
-                print(f"  PostgreSQL restarted in {restarts[-1][1] - t0:.2f} s")
+                print(
+                    f"  PostgreSQL restarted in {restarts[-1][1] - t0:.2f} s, "
+                    f"pg_ctl returned at {datetime.now(UTC):%H:%M:%S.%f} UTC"
+                )
             time.sleep(AFTER_SECONDS)
         finally:
             stop.set()
@@ -203,7 +224,9 @@ def main() -> None:
         end = restarts[n + 1][0] if n + 1 < len(restarts) else float("inf")
         # In flight at some moment of the restart: sent before it ended, answered after it began.
         during = [a for a in answers if a.sent < t1 and a.done >= t0]
-        after = [a for a in answers if t1 <= a.sent < end]
+        # Sent after it and answered before the next restart began: a request that the next
+        # restart caught in flight is judged with that restart ("during"), not here.
+        after = [a for a in answers if t1 <= a.sent and a.done < end]
         wrong_during = [
             a for a in during if not (200 <= a.status < 300 or (a.status == 503 and a.retry_after))
         ]
@@ -227,6 +250,7 @@ def main() -> None:
         f"for a practitioner, {by_patient} for a patient"
     )
     held = held and five_hundred == 0 and by_practitioner == 0 and by_patient == 0
+    keep_postgres_log()
     print("HELD" if held else "FAILED")
     raise SystemExit(0 if held else 1)
 
