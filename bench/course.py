@@ -35,14 +35,15 @@ from api.db import make_engine  # noqa: E402
 from api.main import create_app  # noqa: E402
 from api.sessions.models import TreatmentSession  # noqa: E402
 from api.users.models import Role  # noqa: E402
-from tests.conftest import TEST_SECRET  # noqa: E402
+from tests.constants import TEST_SECRET  # noqa: E402
 from tests.databases import migrate  # noqa: E402
-from tests.factories import auth_headers, make_user  # noqa: E402
-from tests.factories_sessions import (  # noqa: E402
+from tests.factories import (  # noqa: E402
+    auth_headers,
     make_clinic,
     make_patient,
     make_plan,
     make_practitioner,
+    make_user,
 )
 from tests.statements import counting  # noqa: E402
 
@@ -64,7 +65,7 @@ def seed(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     rng = random.Random(11)
     with Session(engine) as db:
-        clinic = make_clinic(db, "Europe/Paris", buffer_minutes=BUFFER)
+        clinic = make_clinic(db, timezone="Europe/Paris", buffer_minutes=BUFFER)
         zone = ZoneInfo(clinic.timezone)
         hours = [(d, 7 * 60, 21 * 60) for d in range(6)]  # Monday to Saturday, 07:00–21:00
         practitioner = make_practitioner(db, [clinic], hours=hours)
@@ -91,7 +92,7 @@ def seed(url: str) -> dict[str, Any]:
             db, make_patient(db, clinic), practitioner, clinic, sessions_planned=COURSE
         )
         settings = Settings(database_url=url, secret_key=TEST_SECRET, access_token_minutes=600)
-        receptionist = make_user(db, Role.RECEPTIONIST, clinics=[clinic])
+        receptionist = make_user(db, role=Role.RECEPTIONIST, clinics=[clinic])
         headers = auth_headers(receptionist, settings)
         db.commit()
         result = {

@@ -35,8 +35,8 @@ from api.db import make_engine
 from api.patients.models import Patient
 from api.plans.models import PlanArea, TreatmentPlan
 from api.practitioners.models import Practitioner
+from tests.constants import CELLULITE_LIDOCAINE_ID
 from tests.databases import migrate
-from tests.factories_sessions import CELLULITE_LIDOCAINE_ID
 
 __all__ = ["ROOT", "fresh_database", "p95"]
 

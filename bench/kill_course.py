@@ -35,9 +35,8 @@ from api.config import Settings
 from api.db import make_engine
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
-from tests.conftest import TEST_SECRET
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import make_clinic, make_practitioner
+from tests.constants import TEST_SECRET
+from tests.factories import auth_headers, make_clinic, make_practitioner, make_user
 
 KILLS = int(os.environ.get("KILLS", "10"))
 MAX_SECONDS = float(os.environ.get("MAX_SECONDS", "600"))
@@ -51,7 +50,7 @@ BUFFER = 10
 def seed(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     with Session(engine) as db:
-        clinic = make_clinic(db, "Europe/Paris", buffer_minutes=BUFFER)
+        clinic = make_clinic(db, timezone="Europe/Paris", buffer_minutes=BUFFER)
         zone = ZoneInfo(clinic.timezone)
         hours = [(d, 7 * 60, 21 * 60) for d in range(6)]  # Monday to Saturday, 07:00–21:00
         practitioner = make_practitioner(db, [clinic], hours=hours)
@@ -67,7 +66,7 @@ def seed(url: str) -> dict[str, Any]:
             db, clinic, practitioner, 2 * KILLS + TIMING_RUNS, sessions_planned=COURSE
         )
         settings = Settings(database_url=url, secret_key=TEST_SECRET, access_token_minutes=600)
-        receptionist = make_user(db, Role.RECEPTIONIST, clinics=[clinic])
+        receptionist = make_user(db, role=Role.RECEPTIONIST, clinics=[clinic])
         headers = auth_headers(receptionist, settings)
         db.commit()
         working = [d for d in days[1:8] if d.weekday() < 6]

@@ -46,9 +46,8 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.db import make_engine
 from api.users.models import Role
-from tests.conftest import TEST_SECRET
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import make_clinic, make_practitioner
+from tests.constants import TEST_SECRET
+from tests.factories import auth_headers, make_clinic, make_practitioner, make_user
 
 RESTARTS = int(os.environ.get("RESTARTS", "3"))
 CLIENTS = int(os.environ.get("CLIENTS", "6"))
@@ -76,7 +75,7 @@ class Answer:
 def seed(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     with Session(engine) as db:
-        clinic = make_clinic(db, "Europe/Paris", buffer_minutes=BUFFER)
+        clinic = make_clinic(db, timezone="Europe/Paris", buffer_minutes=BUFFER)
         zone = ZoneInfo(clinic.timezone)
         hours = [(d, FIRST_HOUR * 60, (FIRST_HOUR + HOURS_A_DAY) * 60) for d in range(7)]
         first = (datetime.now(UTC).astimezone(zone) + timedelta(days=1)).date()
@@ -103,7 +102,7 @@ def seed(url: str) -> dict[str, Any]:
                     }
                 )
         settings = Settings(database_url=url, secret_key=TEST_SECRET, access_token_minutes=600)
-        receptionist = make_user(db, Role.RECEPTIONIST, clinics=[clinic])
+        receptionist = make_user(db, role=Role.RECEPTIONIST, clinics=[clinic])
         headers = auth_headers(receptionist, settings)
         db.commit()
         # Interleaved: concurrent clients book for different practitioners.

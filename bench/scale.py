@@ -37,7 +37,7 @@ from harness import api_processes, p95, prepare_database
 from sqlalchemy import text
 
 from api.db import make_engine
-from tests.factories_sessions import CELLULITE_LIDOCAINE_ID
+from tests.constants import CELLULITE_LIDOCAINE_ID
 
 CLINICS = int(os.environ.get("SCALE_CLINICS", "1000"))
 PRACTITIONERS = int(os.environ.get("SCALE_PRACTITIONERS", "20000"))

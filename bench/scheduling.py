@@ -44,14 +44,15 @@ from api.db import make_engine  # noqa: E402
 from api.scheduling.availability import find_slots  # noqa: E402
 from api.sessions.models import TreatmentSession  # noqa: E402
 from api.users.models import Role  # noqa: E402
-from tests.conftest import TEST_SECRET  # noqa: E402
+from tests.constants import TEST_SECRET  # noqa: E402
 from tests.databases import migrate  # noqa: E402
-from tests.factories import auth_headers, make_user  # noqa: E402
-from tests.factories_sessions import (  # noqa: E402
+from tests.factories import (  # noqa: E402
+    auth_headers,
     make_clinic,
     make_patient,
     make_plan,
     make_practitioner,
+    make_user,
 )
 from tests.statements import counting  # noqa: E402
 
@@ -91,7 +92,7 @@ def seed(url: str) -> dict[str, Any]:
     engine = make_engine(url)
     rng = random.Random(7)
     with Session(engine) as db:
-        clinic = make_clinic(db, "Europe/Paris", buffer_minutes=BUFFER_MINUTES)
+        clinic = make_clinic(db, timezone="Europe/Paris", buffer_minutes=BUFFER_MINUTES)
         zone = ZoneInfo(clinic.timezone)
         hours = [(d, FIRST_HOUR * 60, (FIRST_HOUR + HOURS_A_DAY) * 60) for d in range(7)]
         practitioners = [make_practitioner(db, [clinic], hours=hours) for _ in range(PRACTITIONERS)]
@@ -123,7 +124,7 @@ def seed(url: str) -> dict[str, Any]:
         # Interleaved, so that concurrent clients book for different practitioners.
         bookings = [b for row in zip(*free, strict=True) for b in row]
         settings = Settings(database_url=url, secret_key=TEST_SECRET, access_token_minutes=600)
-        admin = make_user(db, Role.ADMIN)
+        admin = make_user(db, role=Role.ADMIN)
         headers = auth_headers(admin, settings)
         db.commit()
         result = {

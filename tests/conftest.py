@@ -14,9 +14,10 @@ from api.common import clock
 from api.config import Settings
 from api.db import get_db, make_engine
 from api.main import create_app
+from api.users.models import Role
+from tests.constants import TEST_SECRET
 from tests.databases import DatabaseFactory
-
-TEST_SECRET = "test-secret-key-that-is-long-enough-for-hs256"
+from tests.factories import auth_headers, make_user
 
 
 @pytest.fixture(scope="session")
@@ -101,3 +102,15 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def _release_clock() -> Iterator[None]:
     yield
     clock.freeze(None)
+
+
+@pytest.fixture
+def as_admin(db: Session, settings: Settings) -> dict[str, str]:
+    """The headers of an admin."""
+    return auth_headers(make_user(db, role=Role.ADMIN), settings)
+
+
+@pytest.fixture
+def as_receptionist(db: Session, settings: Settings) -> dict[str, str]:
+    """The headers of a receptionist of no clinic."""
+    return auth_headers(make_user(db, role=Role.RECEPTIONIST), settings)

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 import httpx
 
-from tests.conftest import TEST_SECRET
+from tests.constants import TEST_SECRET
 from tests.databases import ROOT
 
 # A bound, not a wait: on a loaded 2-core machine an API process took over 30 s to start.

@@ -16,11 +16,11 @@ from api.db import make_engine
 from api.users.models import Role
 from tests.databases import DatabaseFactory, migrate
 from tests.factories import auth_headers, make_user
-from tests.factories_patients import count
+from tests.helpers import count
 
 
 def _headers(db: Session, settings: Settings, role: Role = Role.RECEPTIONIST) -> dict[str, str]:
-    user = make_user(db, role)
+    user = make_user(db, role=role)
     db.commit()
     return auth_headers(user, settings)
 

@@ -23,7 +23,7 @@ LISTS = ("/api/v1/substances", "/api/v1/allergen-classes", "/api/v1/contraindica
 
 
 def _headers(db: Session, settings: Settings, role: Role) -> dict[str, str]:
-    user = make_user(db, role)
+    user = make_user(db, role=role)
     db.commit()
     return auth_headers(user, settings)
 

@@ -15,8 +15,8 @@ from api.config import Settings
 from api.patients.models import Patient
 from api.plans.models import TreatmentPlan
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_clinics import clinic_body, make_clinic, make_practitioner, set_price
+from tests.clinics.helpers import clinic_body
+from tests.factories import auth_headers, make_clinic, make_practitioner, make_price, make_user
 
 URL = "/api/v1/clinics"
 
@@ -167,7 +167,7 @@ def test_non_admin_writes_are_403(
     client: TestClient, db: Session, settings: Settings, role: Role
 ) -> None:
     clinic = make_clinic(db)
-    headers = auth_headers(make_user(db, role), settings)
+    headers = auth_headers(make_user(db, role=role), settings)
     assert client.post(URL, json=clinic_body(), headers=headers).status_code == 403
     assert (
         client.patch(f"{URL}/{clinic.id}", json={"name": "X"}, headers=headers).status_code == 403
@@ -265,7 +265,7 @@ def test_currency_cannot_change_while_the_clinic_has_prices(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     clinic = make_clinic(db)
-    set_price(db, clinic, "thighs", "375")
+    make_price(db, clinic, area_code="thighs", price="375")
     response = client.patch(f"{URL}/{clinic.id}", json={"currency": "JPY"}, headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "prices_in_currency"
@@ -279,7 +279,7 @@ def test_delete_removes_the_clinic_and_its_prices(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     clinic = make_clinic(db)
-    set_price(db, clinic, "thighs", "375")
+    make_price(db, clinic, area_code="thighs", price="375")
     url = f"{URL}/{clinic.id}"
     assert client.delete(url, headers=as_admin).status_code == 204
     assert clinic_count(db) == 0
@@ -312,7 +312,7 @@ def test_delete_of_a_clinic_with_practitioners_or_staff_is_409(
 ) -> None:
     with_practitioner, with_staff = make_clinic(db), make_clinic(db)
     make_practitioner(db, clinics=[with_practitioner])
-    make_user(db, Role.RECEPTIONIST, clinics=[with_staff])
+    make_user(db, role=Role.RECEPTIONIST, clinics=[with_staff])
     assert client.delete(f"{URL}/{with_practitioner.id}", headers=as_admin).status_code == 409
     assert client.delete(f"{URL}/{with_staff.id}", headers=as_admin).status_code == 409
     assert clinic_count(db) == 2

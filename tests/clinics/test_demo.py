@@ -21,7 +21,7 @@ def seed(db: Session) -> DemoContext:
     ctx = DemoContext()
     for role in Role:
         email = f"{role.value}@demo.example.com"
-        make_user(db, role, email=email)
+        make_user(db, role=role, email=email)
         ctx.logins.append((role.value, email, "secret"))
     seed_clinics(db, ctx)
     seed_practitioners(db, ctx)

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.clinics.service import haversine_km
-from tests.factories_clinics import make_clinic
+from tests.factories import make_clinic
 
 URL = "/api/v1/clinics"
 PARIS = "48.8566,2.3522"

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.clinics.models import ClinicPrice
-from tests.factories_clinics import make_clinic, set_price
+from tests.factories import make_clinic, make_price
 
 
 def prices_url(clinic_id: object) -> str:
@@ -56,7 +56,7 @@ def test_more_digits_than_the_currency_has_is_422(
     client: TestClient, db: Session, as_admin: dict[str, str], currency: str, price: str
 ) -> None:
     clinic = make_clinic(db, currency=currency)
-    set_price(db, clinic, "legs", "300")
+    make_price(db, clinic, area_code="legs", price="300")
     items = [{"area_code": "face", "price": price}]
     response = client.put(prices_url(clinic.id), json={"items": items}, headers=as_admin)
     assert response.status_code == 422
@@ -96,7 +96,7 @@ def test_invalid_price_item_is_422_and_nothing_is_written(
     client: TestClient, db: Session, as_admin: dict[str, str], item: dict[str, Any]
 ) -> None:
     clinic = make_clinic(db)
-    set_price(db, clinic, "legs", "300")
+    make_price(db, clinic, area_code="legs", price="300")
     items = [{"area_code": "arms", "price": "350"}, item]
     response = client.put(prices_url(clinic.id), json={"items": items}, headers=as_admin)
     assert response.status_code == 422, response.text
@@ -128,8 +128,8 @@ def test_put_replaces_the_whole_list(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     clinic = make_clinic(db)
-    set_price(db, clinic, "legs", "300")
-    set_price(db, clinic, "face", "310")
+    make_price(db, clinic, area_code="legs", price="300")
+    make_price(db, clinic, area_code="face", price="310")
     items = [{"area_code": "face", "price": "350"}, {"area_code": "chin", "price": "300"}]
     response = client.put(prices_url(clinic.id), json={"items": items}, headers=as_admin)
     assert response.status_code == 200
@@ -143,7 +143,7 @@ def test_prices_of_one_clinic_do_not_touch_another(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     one, other = make_clinic(db), make_clinic(db)
-    set_price(db, other, "legs", "400")
+    make_price(db, other, area_code="legs", price="400")
     items = [{"area_code": "face", "price": "350"}]
     client.put(prices_url(one.id), json={"items": items}, headers=as_admin)
     assert client.get(prices_url(other.id)).json()["items"] == [
@@ -153,7 +153,7 @@ def test_prices_of_one_clinic_do_not_touch_another(
 
 def test_anyone_reads_prices_without_login(client: TestClient, db: Session) -> None:
     clinic = make_clinic(db, currency="USD", country="US", timezone="America/New_York")
-    set_price(db, clinic, "thighs", "399.99")
+    make_price(db, clinic, area_code="thighs", price="399.99")
     response = client.get(prices_url(clinic.id))
     assert response.status_code == 200
     assert response.json() == {

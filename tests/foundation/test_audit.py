@@ -17,7 +17,7 @@ def test_admin_lists_events_newest_first_with_filters(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     admin = make_user(db)
-    other = make_user(db, Role.PRACTITIONER)
+    other = make_user(db, role=Role.PRACTITIONER)
     start = clock.now()
     resource_ids = [uuid.uuid4() for _ in range(3)]
     for i, resource_id in enumerate(resource_ids):
@@ -46,5 +46,5 @@ def test_only_admins_read_the_audit_trail(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     for role in (Role.RECEPTIONIST, Role.PRACTITIONER, Role.PATIENT):
-        headers = auth_headers(make_user(db, role), settings)
+        headers = auth_headers(make_user(db, role=role), settings)
         assert client.get("/api/v1/audit-events", headers=headers).status_code == 403

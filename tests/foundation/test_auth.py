@@ -24,7 +24,7 @@ def login(client: TestClient, email: str, password: str) -> httpx.Response:
 
 
 def test_token_flow_logs_in_and_reads_me(client: TestClient, db: Session) -> None:
-    user = make_user(db, Role.RECEPTIONIST, email="Desk@Example.com")
+    user = make_user(db, role=Role.RECEPTIONIST, email="Desk@Example.com")
     response = login(client, "desk@example.com", PASSWORD)
     assert response.status_code == 200
     body = response.json()
@@ -70,7 +70,7 @@ def test_deactivated_user_token_stops_working(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     admin = make_user(db)
-    user = make_user(db, Role.RECEPTIONIST)
+    user = make_user(db, role=Role.RECEPTIONIST)
     headers = auth_headers(user, settings)
     assert client.get("/api/v1/auth/me", headers=headers).status_code == 200
     response = client.patch(
@@ -120,7 +120,7 @@ def test_a_password_change_cuts_every_token_issued_before(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     admin = auth_headers(make_user(db), settings)
-    user = make_user(db, Role.RECEPTIONIST)
+    user = make_user(db, role=Role.RECEPTIONIST)
     before = auth_headers(user, settings)
     logged_in = login(client, user.email, PASSWORD).json()["access_token"]
     assert client.get("/api/v1/auth/me", headers=before).status_code == 200  # remembered now

@@ -30,16 +30,18 @@ from api.config import Settings
 from api.errors import InvalidInput
 from api.main import create_app
 from api.sessions.models import FollowUp
-from tests.conftest import TEST_SECRET
-from tests.factories import auth_headers, make_user
-from tests.factories_patients import make_allergy, make_intake
-from tests.factories_sessions import (
+from tests.constants import NINE_TO_FIVE, TEST_SECRET
+from tests.factories import (
+    auth_headers,
+    make_allergy,
     make_clinic,
+    make_intake,
     make_patient,
     make_plan,
     make_practitioner,
     make_session,
     make_time_off,
+    make_user,
 )
 
 PROBLEM = "application/problem+json"
@@ -115,22 +117,27 @@ def world(db: Session, settings: Settings) -> World:
     paris = make_clinic(db, name="Cursor Paris", latitude=48.87, longitude=2.33)
     make_clinic(db, name="Cursor Lyon", latitude=45.76, longitude=4.84)
     make_clinic(db, name="Cursor Tokyo", timezone="Asia/Tokyo", latitude=35.68, longitude=139.7)
-    practitioners = [make_practitioner(db, [paris]) for _ in range(2)]
+    practitioners = [make_practitioner(db, [paris], hours=NINE_TO_FIVE) for _ in range(2)]
     patients = [make_patient(db, paris) for _ in range(2)]
     start = datetime(2030, 3, 4, 9, tzinfo=UTC)
     sessions = []
     for i, (practitioner, patient) in enumerate(zip(practitioners, patients, strict=True)):
         for day in range(2):
             at = start + timedelta(days=10 * i + day)
-            make_time_off(db, practitioner, at + timedelta(days=100), at + timedelta(days=101))
+            make_time_off(
+                db,
+                practitioner,
+                starts_at=at + timedelta(days=100),
+                ends_at=at + timedelta(days=101),
+            )
         make_allergy(db, patient, substance_text="latex")
         make_allergy(db, patient, substance_text="nickel")
         make_intake(db, patient, measured_on=date(2026, 1, 10))
         make_intake(db, patient, measured_on=date(2026, 2, 10))
         plan = make_plan(db, patient, practitioner, paris)
         make_plan(db, patient, practitioner, paris, status="proposed")
-        session = make_session(db, plan, start + timedelta(days=i), status="completed")
-        make_session(db, plan, start + timedelta(days=i, hours=3))
+        session = make_session(db, plan, starts_at=start + timedelta(days=i), status="completed")
+        make_session(db, plan, starts_at=start + timedelta(days=i, hours=3))
         sessions.append(session)
         for n in range(2):
             db.add(

@@ -38,7 +38,7 @@ def test_no_token_is_401_problem(client: TestClient) -> None:
 def test_receptionist_cannot_create_users(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    headers = auth_headers(make_user(db, Role.RECEPTIONIST), settings)
+    headers = auth_headers(make_user(db, role=Role.RECEPTIONIST), settings)
     body = {"email": "x@example.com", "password": "long-enough", "role": "admin"}
     assert_problem(client.post("/api/v1/users", json=body, headers=headers), 403)
 

@@ -13,9 +13,9 @@ from api.config import Settings
 from api.errors import MAX_LISTED_ERRORS
 from api.practitioners.schemas import MAX_WORKING_HOURS
 from api.users.models import Role
+from tests.constants import NINE_TO_FIVE
 from tests.databases import DatabaseFactory
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import make_clinic, make_practitioner
+from tests.factories import auth_headers, make_clinic, make_practitioner, make_user
 from tests.servers import server
 
 LIMIT = Settings().max_body_bytes
@@ -35,7 +35,7 @@ def test_a_body_declared_too_large_is_413_before_it_is_read(client: TestClient) 
 def test_a_chunked_body_is_cut_at_the_limit(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
 
     def chunks() -> Iterator[bytes]:
         yield b'{"name": "'
@@ -52,8 +52,9 @@ def test_a_422_lists_a_bounded_number_of_errors(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     clinic = make_clinic(db)
-    url = f"/api/v1/practitioners/{make_practitioner(db, [clinic]).id}/working-hours"
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    practitioner = make_practitioner(db, [clinic], hours=NINE_TO_FIVE)
+    url = f"/api/v1/practitioners/{practitioner.id}/working-hours"
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
     bad = client.put(url, json=[{"weekday": "x"} for _ in range(150)], headers=headers)
     assert bad.status_code == 422, bad.text
     assert len(bad.json()["errors"]) == MAX_LISTED_ERRORS

@@ -38,7 +38,7 @@ def _login(client: httpx.Client, email: str, password: str, **headers: str) -> h
     ],
 )
 def test_no_forwarded_address_escapes_the_limit(app: FastAPI, db: Session, forwarded: str) -> None:
-    user = make_user(db, Role.RECEPTIONIST)
+    user = make_user(db, role=Role.RECEPTIONIST)
     # As uvicorn --proxy-headers does behind a load balancer.
     behind_a_proxy = ProxyHeadersMiddleware(app, trusted_hosts="*")  # type: ignore[arg-type]
     with TestClient(behind_a_proxy) as client:  # type: ignore[arg-type]
@@ -105,7 +105,7 @@ def test_simultaneous_guesses_get_exactly_ten_checks(databases: DatabaseFactory)
         engine = make_engine(url)
         try:
             with Session(engine) as db:
-                email = make_user(db, Role.RECEPTIONIST).email
+                email = make_user(db, role=Role.RECEPTIONIST).email
                 db.commit()
         finally:
             engine.dispose()

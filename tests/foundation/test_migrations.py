@@ -7,11 +7,10 @@ from sqlalchemy import inspect
 from sqlalchemy.orm import Session
 
 from api.db import make_engine
-from api.patients.models import IntakeContraindication
 from api.plans.models import TreatmentPlan
 from tests.databases import DatabaseFactory, alembic_config
-from tests.factories_patients import make_intake
-from tests.factories_sessions import make_plan, make_setup
+from tests.factories import make_intake, make_plan
+from tests.scheduling.helpers import make_setup
 
 
 def _run(url: str, action: str, revision: str = "head") -> None:
@@ -69,7 +68,7 @@ def test_0006_gives_overridden_plans_the_contraindications_their_override_was_gi
                         db,
                         setup.patient,
                         measured_on=date(2026, 1, day),
-                        contraindications=[IntakeContraindication(code=c) for c in codes],
+                        contraindications=codes,
                     )
                     intake.created_at = now - timedelta(days=2)
                 setup.plan.override_reason = "HbA1c 6.1%"
@@ -79,7 +78,7 @@ def test_0006_gives_overridden_plans_the_contraindications_their_override_was_gi
                     db,
                     setup.patient,
                     measured_on=date(2026, 2, 1),
-                    contraindications=[IntakeContraindication(code="epilepsy")],
+                    contraindications=["epilepsy"],
                 )
                 later.created_at = now
                 db.commit()

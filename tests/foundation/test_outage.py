@@ -19,9 +19,10 @@ from api.errors import RuleConflict
 from api.main import create_app
 from api.scheduling.booking import flush_booking
 from api.sessions.models import TreatmentSession
-from tests.conftest import TEST_SECRET
+from tests.constants import NINE_TO_FIVE, TEST_SECRET
 from tests.databases import DatabaseFactory, migrate
-from tests.factories_sessions import make_patient, make_plan, make_practitioner, make_setup
+from tests.factories import make_patient, make_plan, make_practitioner
+from tests.scheduling.helpers import make_setup
 
 
 def _closed_port() -> int:
@@ -82,7 +83,7 @@ def test_a_deadlock_between_two_bookings_is_a_409_for_the_loser(
         try:
             with Session(engine) as db:
                 setup = make_setup(db)
-                other = make_practitioner(db, [setup.clinic])
+                other = make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE)
                 plans = [
                     make_plan(db, make_patient(db, setup.clinic), p, setup.clinic)
                     for p in (setup.practitioner, other, setup.practitioner, other)

@@ -17,7 +17,7 @@ from api.config import Settings
 from api.db import DbSession, make_engine
 from api.errors import RuleConflict
 from api.main import create_app
-from tests.conftest import TEST_SECRET
+from tests.constants import TEST_SECRET
 from tests.databases import DatabaseFactory
 
 

@@ -9,8 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_patients import make_clinic, make_patient
+from tests.factories import auth_headers, make_clinic, make_patient, make_user
 
 
 def assert_secured(response: Response, *, no_store: bool = True) -> None:
@@ -26,7 +25,7 @@ def test_health_data_responses_are_not_stored(
 ) -> None:
     clinic = make_clinic(db)
     patient = make_patient(db, clinic)
-    headers = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[clinic]), settings)
+    headers = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[clinic]), settings)
     for response in (
         client.get(f"/api/v1/patients/{patient.id}", headers=headers),
         client.get(f"/api/v1/patients/{patient.id}/allergies", headers=headers),
@@ -43,7 +42,7 @@ def test_health_data_responses_are_not_stored(
 def test_catalogue_public_lists_health_and_docs_carry_them_too(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    as_patient = auth_headers(make_user(db, Role.PATIENT), settings)
+    as_patient = auth_headers(make_user(db, role=Role.PATIENT), settings)
     catalogue = client.get("/api/v1/treatment-areas", headers=as_patient)
     assert catalogue.status_code == 200
     assert_secured(catalogue)

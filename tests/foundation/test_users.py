@@ -115,7 +115,7 @@ def test_active_is_a_json_boolean_in_a_patch(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     headers = auth_headers(make_user(db), settings)
-    target = make_user(db, Role.RECEPTIONIST)
+    target = make_user(db, role=Role.RECEPTIONIST)
     for value in ("false", 0, 1):
         response = client.patch(
             f"/api/v1/users/{target.id}", json={"active": value}, headers=headers
@@ -130,7 +130,7 @@ def test_active_is_a_json_boolean_in_a_patch(
 def test_only_admins_manage_users(client: TestClient, db: Session, settings: Settings) -> None:
     target = make_user(db)
     for role in (Role.RECEPTIONIST, Role.PRACTITIONER, Role.PATIENT):
-        headers = auth_headers(make_user(db, role), settings)
+        headers = auth_headers(make_user(db, role=role), settings)
         assert client.get("/api/v1/users", headers=headers).status_code == 403
         assert client.get(f"/api/v1/users/{target.id}", headers=headers).status_code == 403
         patch = client.patch(f"/api/v1/users/{target.id}", json={"active": False}, headers=headers)
@@ -147,7 +147,7 @@ def test_pagination_walks_every_user_once(
 ) -> None:
     admin = make_user(db)
     for _ in range(24):
-        make_user(db, Role.RECEPTIONIST)
+        make_user(db, role=Role.RECEPTIONIST)
     headers = auth_headers(admin, settings)
     seen: list[str] = []
     cursor: str | None = None
@@ -170,7 +170,7 @@ def test_account_etag_and_stale_if_match_is_412(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     headers = auth_headers(make_user(db), settings)
-    target = make_user(db, Role.RECEPTIONIST)
+    target = make_user(db, role=Role.RECEPTIONIST)
     read = client.get(f"/api/v1/users/{target.id}", headers=headers)
     tag = read.headers["etag"]
     changed = client.patch(

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEvent
 from api.common import clock
 from api.patients.models import Allergy
-from tests.factories_patients import count, make_allergy, new_id
-from tests.patients.conftest import World
+from tests.factories import make_allergy
+from tests.helpers import count, new_id
+from tests.patients.helpers import World
 
 
 def _url(world: World) -> str:

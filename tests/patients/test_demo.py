@@ -7,7 +7,8 @@ from api.patients.demo import seed_patients
 from api.patients.models import Allergy, Intake, Patient
 from api.patients.service import age_on, clinic_today
 from api.safety.allergies import allergy_conflicts
-from tests.factories_patients import count, make_clinic
+from tests.factories import make_clinic
+from tests.helpers import count
 
 
 def test_demo_patients_bring_their_own_clinics_when_none_were_seeded(db: Session) -> None:

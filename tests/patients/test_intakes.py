@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEvent
 from api.common import clock
 from api.patients.models import Intake, IntakeCellulite, IntakeContraindication
-from tests.factories_patients import count, make_intake, new_id
-from tests.patients.conftest import World
+from tests.factories import make_intake
+from tests.helpers import count, new_id
+from tests.patients.helpers import World
 
 
 def _url(world: World) -> str:
@@ -149,7 +150,7 @@ def test_intakes_are_listed_newest_first_and_reads_are_audited(
 
 
 def test_intakes_cannot_be_changed(client: TestClient, db: Session, world: World) -> None:
-    intake = make_intake(db, world.patient, grades={"thighs": 1})
+    intake = make_intake(db, world.patient, cellulite={"thighs": 1})
     db.commit()
     one = f"{_url(world)}/{intake.id}"
     for method, path in [

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from api.audit.models import AuditEvent
 from api.common import clock
 from api.patients.models import Patient
-from tests.factories_patients import count, make_clinic, make_patient, new_id
-from tests.patients.conftest import World
+from tests.factories import make_clinic, make_patient
+from tests.helpers import count, new_id
+from tests.patients.helpers import World
 
 URL = "/api/v1/patients"
 

@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from api.patients.models import Allergy, Intake, Patient
-from tests.factories_patients import count, make_intake
-from tests.patients.conftest import World
+from tests.factories import make_intake
+from tests.helpers import count
+from tests.patients.helpers import World
 
 URL = "/api/v1/patients"
 ALLERGY = {"allergen_class": "soy", "severity": "mild"}

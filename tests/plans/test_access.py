@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
 from api.users.models import Role
-from tests.factories import make_user
-from tests.factories_plans import World, make_clinic, make_intake, make_patient, make_practitioner
+from tests.constants import EUR_PRICES
+from tests.factories import make_clinic, make_intake, make_patient, make_practitioner, make_user
+from tests.plans.helpers import World
 
 PLANS = "/api/v1/treatment-plans"
 
@@ -56,14 +57,14 @@ def test_staff_of_another_clinic_do_not_see_the_plan(
     client: TestClient, world: World, db: Session
 ) -> None:
     plan = _create(client, world)
-    lyon = make_clinic(db, name="Lyon")
-    outsider = make_user(db, Role.RECEPTIONIST, clinics=[lyon])
+    lyon = make_clinic(db, name="Lyon", prices=EUR_PRICES)
+    outsider = make_user(db, role=Role.RECEPTIONIST, clinics=[lyon])
     assert client.get(f"{PLANS}/{plan['id']}", headers=world.as_(outsider)).status_code == 404
     assert client.get(PLANS, headers=world.as_(outsider)).json()["items"] == []
     cancel = client.post(
         f"{PLANS}/{plan['id']}/cancel",
         json={"reason": "x"},
-        headers=world.as_(make_user(db, Role.PRACTITIONER, clinics=[lyon])),
+        headers=world.as_(make_user(db, role=Role.PRACTITIONER, clinics=[lyon])),
     )
     assert cancel.status_code == 404
 
@@ -72,14 +73,16 @@ def test_staff_see_plans_at_their_clinic_for_patients_homed_elsewhere(
     client: TestClient, world: World, db: Session
 ) -> None:
     # A Lyon patient treated in Paris: Paris staff see the plan, and so do Lyon staff.
-    lyon = make_clinic(db, name="Lyon")
+    lyon = make_clinic(db, name="Lyon", prices=EUR_PRICES)
     traveller = make_patient(db, lyon)
     make_intake(db, traveller)
     plan = _create(client, world, "admin", patient_id=str(traveller.id))
-    lyon_staff = make_user(db, Role.RECEPTIONIST, clinics=[lyon])
+    lyon_staff = make_user(db, role=Role.RECEPTIONIST, clinics=[lyon])
     assert client.get(f"{PLANS}/{plan['id']}", headers=world.as_("receptionist")).status_code == 200
     assert client.get(f"{PLANS}/{plan['id']}", headers=world.as_(lyon_staff)).status_code == 200
-    nice = make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db, name="Nice")])
+    nice = make_user(
+        db, role=Role.RECEPTIONIST, clinics=[make_clinic(db, name="Nice", prices=EUR_PRICES)]
+    )
     assert client.get(f"{PLANS}/{plan['id']}", headers=world.as_(nice)).status_code == 404
 
 

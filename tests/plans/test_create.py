@@ -11,15 +11,15 @@ from sqlalchemy.orm import Session
 
 from api.plans.eligibility import recommended_sessions
 from api.plans.models import TreatmentPlan
-from tests.factories_plans import (
-    LIPOLYTIC_PC_DC,
-    World,
+from tests.constants import EUR_PRICES, LIPOLYTIC_PC_DC
+from tests.factories import (
     formulation_id,
     make_clinic,
     make_intake,
     make_patient,
     make_practitioner,
 )
+from tests.plans.helpers import World
 
 PLANS = "/api/v1/treatment-plans"
 UNKNOWN_ID = "00000000-0000-4000-8000-000000000000"
@@ -219,7 +219,7 @@ def test_unknown_fields_are_422(client: TestClient, world: World) -> None:
 def test_a_patient_of_another_clinic_is_422_for_staff(
     client: TestClient, world: World, db: Session
 ) -> None:
-    lyon = make_clinic(db, name="Lyon")
+    lyon = make_clinic(db, name="Lyon", prices=EUR_PRICES)
     stranger = make_patient(db, lyon)
     make_intake(db, stranger)
     response = client.post(

@@ -9,12 +9,11 @@ from api.demo import DemoContext
 from api.plans.demo import seed_plans
 from api.plans.models import TreatmentPlan
 from api.users.models import Role
-from tests.factories import make_user
-from tests.factories_plans import make_clinic, make_intake, make_patient, make_practitioner
+from tests.factories import make_clinic, make_intake, make_patient, make_practitioner, make_user
 
 
 def test_demo_plans_cover_every_status(db: Session) -> None:
-    make_user(db, Role.ADMIN)
+    make_user(db, role=Role.ADMIN)
     paris = make_clinic(
         db, prices={"thighs": "300.00", "buttocks": "250.00", "abdomen": "275.00", "face": "220"}
     )
@@ -39,7 +38,7 @@ def test_demo_plans_cover_every_status(db: Session) -> None:
 
 
 def test_demo_plans_are_skipped_without_records(db: Session) -> None:
-    make_user(db, Role.ADMIN)
+    make_user(db, role=Role.ADMIN)
     before = db.scalar(select(func.count()).select_from(TreatmentPlan))
     seed_plans(db, DemoContext())
     assert db.scalar(select(func.count()).select_from(TreatmentPlan)) == before

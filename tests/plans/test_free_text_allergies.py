@@ -10,15 +10,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.plans.models import TreatmentPlan
-from tests.factories_plans import (
+from tests.constants import (
     CELLULITE_DRAINING,
     CELLULITE_LIDOCAINE,
     FACE_REVITALISING,
     LIPOLYTIC_PC_DC,
-    World,
-    formulation_id,
-    make_allergy,
 )
+from tests.factories import formulation_id, make_allergy
+from tests.plans.helpers import World
 
 PLANS = "/api/v1/treatment-plans"
 CELLULITE_PROCAINE = "Cellulite microcirculation (pentoxifylline, ginkgo, centella) with procaine"

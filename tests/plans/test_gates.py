@@ -13,11 +13,8 @@ from api.clinics.models import Clinic
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner
 from api.safety.gates import licence_and_qualification_conflicts, plan_allergy_conflicts
-from tests.factories_plans import (
-    CELLULITE_LIDOCAINE,
-    FACE_REVITALISING,
-    LIPOLYTIC_PC_DC,
-    World,
+from tests.constants import CELLULITE_LIDOCAINE, EUR_PRICES, FACE_REVITALISING, LIPOLYTIC_PC_DC
+from tests.factories import (
     formulation_id,
     make_allergy,
     make_clinic,
@@ -25,6 +22,7 @@ from tests.factories_plans import (
     make_patient,
     make_practitioner,
 )
+from tests.plans.helpers import World
 
 PLANS = "/api/v1/treatment-plans"
 
@@ -58,8 +56,8 @@ def test_age_is_counted_on_the_clinic_local_date(
 ) -> None:
     # Now is 2026-03-02 16:00 UTC: already 3 March in Tokyo, still 2 March in Honolulu.
     born = date(2008, 3, 3)
-    tokyo = make_clinic(db, name="Tokyo", timezone="Asia/Tokyo")
-    honolulu = make_clinic(db, name="Honolulu", timezone="Pacific/Honolulu")
+    tokyo = make_clinic(db, name="Tokyo", timezone="Asia/Tokyo", prices=EUR_PRICES)
+    honolulu = make_clinic(db, name="Honolulu", timezone="Pacific/Honolulu", prices=EUR_PRICES)
     practitioner = make_practitioner(db, [tokyo, honolulu])
     patient = make_patient(db, tokyo, date_of_birth=born)
     make_intake(db, patient)
@@ -228,7 +226,7 @@ def test_a_licence_is_valid_through_its_expiry_day_only(
 def test_a_practitioner_not_working_at_the_clinic_is_refused(
     client: TestClient, world: World, db: Session
 ) -> None:
-    elsewhere = make_practitioner(db, [make_clinic(db, name="Lyon")])
+    elsewhere = make_practitioner(db, [make_clinic(db, name="Lyon", prices=EUR_PRICES)])
     conflicts = _refused(client, world, practitioner_id=str(elsewhere.id))
     assert _codes(conflicts) == ["not_qualified"]
     assert "does not work at the clinic" in conflicts[0]["detail"]
@@ -282,7 +280,7 @@ def test_an_allergy_recorded_after_the_plan_is_found_by_the_recheck(
 
 
 def test_licence_and_qualification_check_for_booking(world: World, db: Session) -> None:
-    lyon = make_clinic(db, name="Lyon")
+    lyon = make_clinic(db, name="Lyon", prices=EUR_PRICES)
     db.expire_all()  # the practitioner's clinics are not loaded: the check asks the database
     practitioner = db.get(Practitioner, world.practitioner.id)
     clinic = db.get(Clinic, world.clinic.id)

@@ -13,8 +13,8 @@ from api.common import clock
 from api.plans import service
 from api.plans.models import TreatmentPlan
 from api.sessions.models import FollowUp, TreatmentSession
-from tests.factories_plans import World, make_intake, make_session
-from tests.plans.conftest import NOW
+from tests.factories import make_intake, make_session
+from tests.plans.helpers import NOW, World
 
 PLANS = "/api/v1/treatment-plans"
 
@@ -113,10 +113,10 @@ def test_cancel_cancels_the_future_sessions_only(
 ) -> None:
     plan = _create(client, world, sessions_planned=6)
     row = _plan(db, plan["id"])
-    past = make_session(db, row, NOW - timedelta(days=7), status="completed")
-    soon = make_session(db, row, NOW + timedelta(hours=3))
-    later = make_session(db, row, NOW + timedelta(days=7))
-    already = make_session(db, row, NOW + timedelta(days=14), status="cancelled")
+    past = make_session(db, row, starts_at=NOW - timedelta(days=7), status="completed")
+    soon = make_session(db, row, starts_at=NOW + timedelta(hours=3))
+    later = make_session(db, row, starts_at=NOW + timedelta(days=7))
+    already = make_session(db, row, starts_at=NOW + timedelta(days=14), status="cancelled")
     response = client.post(
         f"{PLANS}/{plan['id']}/cancel",
         json={"reason": "Patient moved abroad"},
@@ -244,7 +244,7 @@ def test_patch_cannot_plan_fewer_sessions_than_booked(
     plan = _create(client, world, sessions_planned=6)
     row = _plan(db, plan["id"])
     for week in (1, 2, 3):
-        make_session(db, row, NOW + timedelta(days=7 * week))
+        make_session(db, row, starts_at=NOW + timedelta(days=7 * week))
     response = client.patch(
         f"{PLANS}/{plan['id']}", json={"sessions_planned": 2}, headers=world.as_("practitioner")
     )
@@ -267,9 +267,11 @@ def test_get_lists_sessions_with_follow_ups_in_the_clinic_offset(
 ) -> None:
     plan = _create(client, world, sessions_planned=6)
     row = _plan(db, plan["id"])
-    done = make_session(db, row, datetime(2026, 2, 23, 9, 0, tzinfo=UTC), status="completed")
-    make_session(db, row, datetime(2026, 4, 6, 8, 0, tzinfo=UTC))
-    make_session(db, row, datetime(2026, 3, 9, 9, 0, tzinfo=UTC), status="cancelled")
+    done = make_session(
+        db, row, starts_at=datetime(2026, 2, 23, 9, 0, tzinfo=UTC), status="completed"
+    )
+    make_session(db, row, starts_at=datetime(2026, 4, 6, 8, 0, tzinfo=UTC))
+    make_session(db, row, starts_at=datetime(2026, 3, 9, 9, 0, tzinfo=UTC), status="cancelled")
     db.add(
         FollowUp(
             session_id=done.id,
@@ -304,8 +306,8 @@ def test_the_plan_completes_when_every_planned_session_is_completed(
     plan = _create(client, world, sessions_planned=2)
     client.post(f"{PLANS}/{plan['id']}/consent", json={}, headers=world.as_("patient"))
     row = _plan(db, plan["id"])
-    make_session(db, row, NOW - timedelta(days=14), status="completed")
-    second = make_session(db, row, NOW - timedelta(days=7))
+    make_session(db, row, starts_at=NOW - timedelta(days=14), status="completed")
+    second = make_session(db, row, starts_at=NOW - timedelta(days=7))
     assert service.mark_completed_if_done(db, row) is False
     second.status = "completed"
     db.flush()
@@ -322,10 +324,10 @@ def test_a_no_show_takes_its_place_in_the_course(
     plan = _create(client, world, sessions_planned=3)
     client.post(f"{PLANS}/{plan['id']}/consent", json={}, headers=world.as_("patient"))
     row = _plan(db, plan["id"])
-    make_session(db, row, NOW - timedelta(days=21), status="completed")
-    make_session(db, row, NOW - timedelta(days=14), status="no_show")
-    make_session(db, row, NOW - timedelta(days=8), status="cancelled")
-    last = make_session(db, row, NOW - timedelta(days=7), status="checked_in")
+    make_session(db, row, starts_at=NOW - timedelta(days=21), status="completed")
+    make_session(db, row, starts_at=NOW - timedelta(days=14), status="no_show")
+    make_session(db, row, starts_at=NOW - timedelta(days=8), status="cancelled")
+    last = make_session(db, row, starts_at=NOW - timedelta(days=7), status="checked_in")
     assert service.mark_completed_if_done(db, row) is False
     last.status = "completed"
     db.flush()
@@ -338,7 +340,7 @@ def test_a_proposed_plan_never_completes_by_itself(
 ) -> None:
     plan = _create(client, world, sessions_planned=1)
     row = _plan(db, plan["id"])
-    make_session(db, row, NOW - timedelta(days=7), status="completed")
+    make_session(db, row, starts_at=NOW - timedelta(days=7), status="completed")
     assert service.mark_completed_if_done(db, row) is False
 
 
@@ -346,9 +348,9 @@ def test_list_counts_sessions_per_plan(client: TestClient, world: World, db: Ses
     first = _create(client, world, sessions_planned=6)
     second = _create(client, world, sessions_planned=4)
     row = _plan(db, first["id"])
-    make_session(db, row, NOW - timedelta(days=7), status="completed")
-    make_session(db, row, NOW + timedelta(days=7))
-    make_session(db, row, NOW + timedelta(days=14), status="cancelled")
+    make_session(db, row, starts_at=NOW - timedelta(days=7), status="completed")
+    make_session(db, row, starts_at=NOW + timedelta(days=7))
+    make_session(db, row, starts_at=NOW + timedelta(days=14), status="cancelled")
     response = client.get(PLANS, headers=world.as_("practitioner"))
     assert response.status_code == 200
     counts = {

@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
 from api.plans.models import TreatmentPlan
-from tests.factories_plans import World, make_session
-from tests.plans.conftest import NOW
+from tests.factories import make_session
+from tests.plans.helpers import NOW, World
 from tests.statements import counting
 
 PLANS = "/api/v1/treatment-plans"
@@ -28,7 +28,7 @@ def test_listing_plans_costs_a_fixed_number_of_statements(
     plan = db.get(TreatmentPlan, uuid.UUID(first["id"]))
     assert plan is not None
     for week in range(3):
-        make_session(db, plan, NOW + timedelta(days=7 * (week + 1)))
+        make_session(db, plan, starts_at=NOW + timedelta(days=7 * (week + 1)))
     with counting(connection) as six_plans:
         assert len(client.get(PLANS, headers=headers).json()["items"]) == 6
     assert 0 < len(six_plans) == len(one_plan)

@@ -15,8 +15,14 @@ from api.patients.models import Patient
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, WorkingHours
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_clinics import add_hours, make_clinic, make_practitioner, practitioner_body
+from tests.factories import (
+    auth_headers,
+    make_clinic,
+    make_practitioner,
+    make_user,
+    make_working_hours,
+)
+from tests.practitioners.helpers import practitioner_body
 
 URL = "/api/v1/practitioners"
 MISSING = "00000000-0000-0000-0000-000000000000"
@@ -95,7 +101,7 @@ def test_every_logged_in_user_reads_practitioners(
     client: TestClient, db: Session, settings: Settings, role: Role
 ) -> None:
     practitioner = make_practitioner(db, family_name="Dupont")
-    headers = auth_headers(make_user(db, role), settings)
+    headers = auth_headers(make_user(db, role=role), settings)
     listing = client.get(URL, headers=headers)
     assert listing.status_code == 200
     assert [p["family_name"] for p in listing.json()["items"]] == ["Dupont"]
@@ -118,7 +124,7 @@ def test_non_admin_writes_are_403(
 ) -> None:
     practitioner = make_practitioner(db)
     user = make_user(
-        db, role, practitioner_id=practitioner.id if role == Role.PRACTITIONER else None
+        db, role=role, practitioner_id=practitioner.id if role == Role.PRACTITIONER else None
     )
     headers = auth_headers(user, settings)
     assert client.post(URL, json=practitioner_body(), headers=headers).status_code == 403
@@ -164,8 +170,8 @@ def test_patch_changes_fields_and_clinics(
 ) -> None:
     paris, lyon = make_clinic(db), make_clinic(db)
     practitioner = make_practitioner(db, clinics=[paris, lyon])
-    add_hours(db, practitioner, paris, 0, 9 * 60, 12 * 60)
-    add_hours(db, practitioner, lyon, 1, 9 * 60, 12 * 60)
+    make_working_hours(db, practitioner, paris, weekday=0, start_minute=9 * 60, end_minute=12 * 60)
+    make_working_hours(db, practitioner, lyon, weekday=1, start_minute=9 * 60, end_minute=12 * 60)
     response = client.patch(
         f"{URL}/{practitioner.id}",
         json={"clinic_ids": [str(paris.id)], "active": False, "qualifications": ["laser"]},
@@ -233,7 +239,7 @@ def test_delete_removes_an_unreferenced_practitioner(
 ) -> None:
     clinic = make_clinic(db)
     practitioner = make_practitioner(db, clinics=[clinic])
-    add_hours(db, practitioner, clinic, 0, 540, 600)
+    make_working_hours(db, practitioner, clinic, weekday=0, start_minute=540, end_minute=600)
     url = f"{URL}/{practitioner.id}"
     assert client.delete(url, headers=as_admin).status_code == 204
     assert practitioner_count(db) == 0
@@ -244,7 +250,7 @@ def test_delete_of_a_practitioner_with_an_account_is_409(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     practitioner = make_practitioner(db)
-    make_user(db, Role.PRACTITIONER, practitioner_id=practitioner.id)
+    make_user(db, role=Role.PRACTITIONER, practitioner_id=practitioner.id)
     response = client.delete(f"{URL}/{practitioner.id}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "in_use"

@@ -10,8 +10,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.practitioners.models import Practitioner, TimeOff
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_clinics import make_clinic, make_practitioner
+from tests.factories import auth_headers, make_clinic, make_practitioner, make_user
 
 
 def url(practitioner: Practitioner) -> str:
@@ -97,7 +96,7 @@ def test_a_practitioner_manages_their_own_time_off_only(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
     own, other = make_practitioner(db), make_practitioner(db)
-    headers = auth_headers(make_user(db, Role.PRACTITIONER, practitioner_id=own.id), settings)
+    headers = auth_headers(make_user(db, role=Role.PRACTITIONER, practitioner_id=own.id), settings)
     body = {"starts_at": "2030-03-02T09:00:00Z", "ends_at": "2030-03-02T13:00:00Z"}
     created = client.post(url(own), json=body, headers=headers)
     assert created.status_code == 201
@@ -112,7 +111,7 @@ def test_other_roles_may_not_write_time_off(
     client: TestClient, db: Session, settings: Settings, role: Role
 ) -> None:
     practitioner = make_practitioner(db)
-    headers = auth_headers(make_user(db, role), settings)
+    headers = auth_headers(make_user(db, role=role), settings)
     body = {"starts_at": "2030-03-02T09:00:00Z", "ends_at": "2030-03-02T13:00:00Z"}
     assert client.post(url(practitioner), json=body, headers=headers).status_code == 403
     assert client.post(url(practitioner), json=body).status_code == 401
@@ -128,7 +127,7 @@ def test_time_off_is_read_by_staff_of_the_practitioners_clinics_only(
     practitioner = make_practitioner(db, clinics=[theirs])
     body = {"starts_at": "2030-03-02T09:00:00Z", "ends_at": "2030-03-02T13:00:00Z"}
     body["reason"] = "Medical appointment"
-    admin = make_user(db, Role.ADMIN)
+    admin = make_user(db, role=Role.ADMIN)
     as_admin = auth_headers(admin, settings)
     assert client.post(url(practitioner), json=body, headers=as_admin).status_code == 201
 
@@ -136,19 +135,19 @@ def test_time_off_is_read_by_staff_of_the_practitioners_clinics_only(
     stranger = make_practitioner(db, clinics=[elsewhere])
     allowed = {
         "admin": admin,
-        "themself": make_user(db, Role.PRACTITIONER, practitioner_id=practitioner.id),
-        "receptionist of their clinic": make_user(db, Role.RECEPTIONIST, clinics=[theirs]),
+        "themself": make_user(db, role=Role.PRACTITIONER, practitioner_id=practitioner.id),
+        "receptionist of their clinic": make_user(db, role=Role.RECEPTIONIST, clinics=[theirs]),
         "colleague": make_user(
-            db, Role.PRACTITIONER, practitioner_id=colleague.id, clinics=[theirs, elsewhere]
+            db, role=Role.PRACTITIONER, practitioner_id=colleague.id, clinics=[theirs, elsewhere]
         ),
     }
     refused = {
-        "receptionist elsewhere": make_user(db, Role.RECEPTIONIST, clinics=[elsewhere]),
-        "receptionist of no clinic": make_user(db, Role.RECEPTIONIST),
+        "receptionist elsewhere": make_user(db, role=Role.RECEPTIONIST, clinics=[elsewhere]),
+        "receptionist of no clinic": make_user(db, role=Role.RECEPTIONIST),
         "practitioner elsewhere": make_user(
-            db, Role.PRACTITIONER, practitioner_id=stranger.id, clinics=[elsewhere]
+            db, role=Role.PRACTITIONER, practitioner_id=stranger.id, clinics=[elsewhere]
         ),
-        "patient": make_user(db, Role.PATIENT),
+        "patient": make_user(db, role=Role.PATIENT),
     }
     for who, user in allowed.items():
         response = client.get(url(practitioner), headers=auth_headers(user, settings))

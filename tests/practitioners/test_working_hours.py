@@ -4,31 +4,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.config import Settings
-from api.practitioners.models import Practitioner, WorkingHours
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_clinics import add_hours, make_clinic, make_practitioner
-
-
-def url(practitioner: Practitioner) -> str:
-    return f"/api/v1/practitioners/{practitioner.id}/working-hours"
-
-
-def hours(clinic: Clinic, weekday: int, start: str, end: str) -> dict[str, Any]:
-    return {"clinic_id": str(clinic.id), "weekday": weekday, "start": start, "end": end}
-
-
-def stored(db: Session) -> list[tuple[int, int, int]]:
-    db.expire_all()
-    rows = db.scalars(
-        select(WorkingHours).order_by(WorkingHours.weekday, WorkingHours.start_minute)
-    )
-    return [(h.weekday, h.start_minute, h.end_minute) for h in rows]
+from tests.factories import (
+    auth_headers,
+    make_clinic,
+    make_practitioner,
+    make_user,
+    make_working_hours,
+)
+from tests.practitioners.helpers import hours, stored, url
 
 
 @pytest.fixture
@@ -71,8 +59,8 @@ def test_put_replaces_the_previous_hours(
     clinic = make_clinic(db)
     practitioner = make_practitioner(db, clinics=[clinic])
     other = make_practitioner(db, clinics=[clinic])
-    add_hours(db, practitioner, clinic, 4, 600, 660)
-    add_hours(db, other, clinic, 5, 600, 660)
+    make_working_hours(db, practitioner, clinic, weekday=4, start_minute=600, end_minute=660)
+    make_working_hours(db, other, clinic, weekday=5, start_minute=600, end_minute=660)
     response = client.put(
         url(practitioner), json=[hours(clinic, 3, "08:00", "10:00")], headers=as_admin
     )
@@ -119,7 +107,7 @@ def test_overlapping_intervals_on_one_weekday_are_422(
 ) -> None:
     clinic = make_clinic(db)
     practitioner = make_practitioner(db, clinics=[clinic])
-    add_hours(db, practitioner, clinic, 6, 600, 660)
+    make_working_hours(db, practitioner, clinic, weekday=6, start_minute=600, end_minute=660)
     body = [hours(clinic, d, s, e) for d, s, e in intervals]
     response = client.put(url(practitioner), json=body, headers=as_admin)
     assert response.status_code == 422, response.text
@@ -202,7 +190,7 @@ def test_a_practitioner_sets_their_own_hours_only(
 ) -> None:
     clinic = make_clinic(db)
     own, other = make_practitioner(db, clinics=[clinic]), make_practitioner(db, clinics=[clinic])
-    user = make_user(db, Role.PRACTITIONER, practitioner_id=own.id, clinics=[clinic])
+    user = make_user(db, role=Role.PRACTITIONER, practitioner_id=own.id, clinics=[clinic])
     headers = auth_headers(user, settings)
     body = [hours(clinic, 0, "09:00", "12:00")]
     assert client.put(url(own), json=body, headers=headers).status_code == 200
@@ -216,8 +204,8 @@ def test_other_roles_may_read_but_not_set_hours(
 ) -> None:
     clinic = make_clinic(db)
     practitioner = make_practitioner(db, clinics=[clinic])
-    add_hours(db, practitioner, clinic, 0, 540, 720)
-    headers = auth_headers(make_user(db, role), settings)
+    make_working_hours(db, practitioner, clinic, weekday=0, start_minute=540, end_minute=720)
+    headers = auth_headers(make_user(db, role=role), settings)
     body = [hours(clinic, 1, "09:00", "12:00")]
     assert client.put(url(practitioner), json=body, headers=headers).status_code == 403
     read = client.get(url(practitioner), headers=headers)

@@ -21,9 +21,14 @@ from api.common import clock
 from api.config import Settings
 from api.practitioners.models import Practitioner
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_clinics import add_hours, make_clinic, make_practitioner
-from tests.practitioners.test_working_hours import hours, stored, url
+from tests.factories import (
+    auth_headers,
+    make_clinic,
+    make_practitioner,
+    make_user,
+    make_working_hours,
+)
+from tests.practitioners.helpers import hours, stored, url
 
 MONDAY_4_JANUARY_2027 = datetime(2027, 1, 4, 12, 0, tzinfo=UTC)  # 13:00 Paris, 21:00 Tokyo
 
@@ -38,7 +43,7 @@ def now() -> Iterator[datetime]:
 @pytest.fixture
 def admin(db: Session, settings: Settings, now: datetime) -> dict[str, str]:
     """Logged in once the clock is frozen (the token's expiry is read from the same clock)."""
-    return auth_headers(make_user(db, Role.ADMIN), settings)
+    return auth_headers(make_user(db, role=Role.ADMIN), settings)
 
 
 @pytest.fixture
@@ -69,7 +74,7 @@ def test_the_same_instants_at_paris_and_new_york_are_422_naming_both_intervals(
 ) -> None:
     # Paris 14:00–18:00 CET and New York 08:00–12:00 EST are both 13:00–17:00 UTC.
     practitioner = make_practitioner(db, clinics=[paris, new_york])
-    add_hours(db, practitioner, paris, 6, 600, 660)
+    make_working_hours(db, practitioner, paris, weekday=6, start_minute=600, end_minute=660)
     body = [hours(paris, 0, "14:00", "18:00"), hours(new_york, 0, "08:00", "12:00")]
     response = put(client, practitioner, body, admin)
     assert response.status_code == 422, response.text
@@ -128,7 +133,7 @@ def test_hours_that_meet_only_between_the_us_and_eu_clock_changes_are_422(
     # Paris 14:00–15:00 and New York 09:00–10:00 touch when Paris is 6 hours ahead (New York
     # 09:00 is Paris 15:00) and are the same instants when it is 5 hours ahead.
     clock.freeze(frozen)
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
     practitioner = make_practitioner(db, clinics=[paris, new_york])
     body = [hours(paris, 0, "14:00", "15:00"), hours(new_york, 0, "09:00", "10:00")]
     response = put(client, practitioner, body, headers)

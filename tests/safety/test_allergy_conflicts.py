@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.patients.models import Patient
 from api.safety.allergies import allergy_conflicts
-from tests.factories_patients import make_allergy, make_clinic, make_patient
+from tests.factories import make_allergy, make_clinic, make_patient
 from tests.statements import counting
 
 EVERYTHING = (

@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 import pytest
 from sqlalchemy.orm import Session
@@ -7,14 +7,9 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.config import Settings
 from api.users.models import Role
-from tests.conftest import TEST_SECRET
+from tests.constants import TEST_SECRET
 from tests.factories import auth_headers, make_user
-from tests.factories_sessions import Setup, make_setup
-
-# A Monday morning; the tests book in the days after it.
-NOW = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)
-MONDAY = date(2026, 3, 2)
-TUESDAY = date(2026, 3, 3)
+from tests.scheduling.helpers import NOW, Setup, make_setup
 
 
 @pytest.fixture(scope="session")
@@ -37,12 +32,12 @@ def setup(db: Session, now: datetime) -> Setup:
 @pytest.fixture
 def staff(db: Session, setup: Setup, settings: Settings) -> dict[str, str]:
     """A receptionist of the setup's clinic."""
-    return auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+    return auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
 
 
 @pytest.fixture
 def doctor(db: Session, setup: Setup, settings: Settings) -> dict[str, str]:
     user = make_user(
-        db, Role.PRACTITIONER, clinics=[setup.clinic], practitioner_id=setup.practitioner.id
+        db, role=Role.PRACTITIONER, clinics=[setup.clinic], practitioner_id=setup.practitioner.id
     )
     return auth_headers(user, settings)

@@ -15,19 +15,18 @@ from api.common import clock
 from api.config import Settings
 from api.scheduling.availability import find_slots
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import (
-    Setup,
+from tests.constants import NINE_TO_FIVE
+from tests.factories import (
+    auth_headers,
     make_clinic,
     make_patient,
     make_plan,
     make_practitioner,
     make_session,
-    make_setup,
     make_time_off,
+    make_user,
 )
-from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book
+from tests.scheduling.helpers import TUESDAY, Setup, book, make_setup
 from tests.statements import counting
 
 
@@ -64,11 +63,13 @@ def test_slots_in_the_clinic_offset_sorted_by_start_then_practitioner(
 def test_only_active_qualified_licensed_practitioners_of_the_clinic_are_offered(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    make_practitioner(db, [setup.clinic], active=False)
-    make_practitioner(db, [setup.clinic], qualifications=["botox"])
-    make_practitioner(db, [setup.clinic], expires_on=TUESDAY - timedelta(days=1))
-    make_practitioner(db, [make_clinic(db)])
-    expiring = make_practitioner(db, [setup.clinic], expires_on=TUESDAY)
+    make_practitioner(db, [setup.clinic], active=False, hours=NINE_TO_FIVE)
+    make_practitioner(db, [setup.clinic], qualifications=["botox"], hours=NINE_TO_FIVE)
+    make_practitioner(
+        db, [setup.clinic], license_expires_on=TUESDAY - timedelta(days=1), hours=NINE_TO_FIVE
+    )
+    make_practitioner(db, [make_clinic(db)], hours=NINE_TO_FIVE)
+    expiring = make_practitioner(db, [setup.clinic], license_expires_on=TUESDAY, hours=NINE_TO_FIVE)
     response = search(client, staff, setup.clinic.id, TUESDAY, TUESDAY + timedelta(days=1))
     offered = {s["practitioner_id"] for s in response.json()["slots"]}
     assert offered == {str(setup.practitioner.id), str(expiring.id)}
@@ -81,8 +82,11 @@ def test_sessions_time_off_and_the_past_are_not_offered(
     other_clinic = make_clinic(db)
     setup.practitioner.clinics.append(other_clinic)
     plan_elsewhere = make_plan(db, make_patient(db, other_clinic), setup.practitioner, other_clinic)
-    make_session(db, plan_elsewhere, setup.at(TUESDAY, 10))  # at another clinic: still busy
-    make_time_off(db, setup.practitioner, setup.at(TUESDAY, 14), setup.at(TUESDAY, 17))
+    # At another clinic: still busy.
+    make_session(db, plan_elsewhere, starts_at=setup.at(TUESDAY, 10))
+    make_time_off(
+        db, setup.practitioner, starts_at=setup.at(TUESDAY, 14), ends_at=setup.at(TUESDAY, 17)
+    )
     offered = starts(search(client, staff, setup.clinic.id, TUESDAY, TUESDAY))
     assert offered[:2] == ["2026-03-03T09:00:00+01:00", "2026-03-03T09:15:00+01:00"]
     assert "2026-03-03T10:00:00+01:00" not in offered
@@ -96,7 +100,7 @@ def test_times_follow_the_offset_across_a_daylight_saving_change(
     client: TestClient, db: Session, now: datetime, settings: Settings
 ) -> None:
     setup = make_setup(db, timezone="America/New_York")
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
     offered = starts(search(client, headers, setup.clinic.id, date(2026, 3, 7), date(2026, 3, 9)))
     assert [s for s in offered if "T09:00:00" in s] == [
         "2026-03-07T09:00:00-05:00",
@@ -146,7 +150,7 @@ def test_unknown_references_are_422(
 def test_a_rescheduled_sessions_own_time_counts_as_free(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     plain = starts(search(client, staff, setup.clinic.id, TUESDAY, TUESDAY))
     assert "2026-03-03T10:15:00+01:00" not in plain
     moving = starts(
@@ -168,12 +172,14 @@ def test_availability_costs_a_fixed_number_of_statements(
     client: TestClient, db: Session, engine: Engine, setup: Setup, staff: dict[str, str]
 ) -> None:
     for _ in range(4):
-        practitioner = make_practitioner(db, [setup.clinic])
-        make_time_off(db, practitioner, setup.at(TUESDAY, 12), setup.at(TUESDAY, 13))
+        practitioner = make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE)
+        make_time_off(
+            db, practitioner, starts_at=setup.at(TUESDAY, 12), ends_at=setup.at(TUESDAY, 13)
+        )
     for week in range(6):
-        make_session(db, setup.plan, setup.at(TUESDAY + timedelta(days=7 * week), 10))
-    session = make_session(db, setup.plan, setup.at(TUESDAY + timedelta(days=50), 10))
-    user = make_user(db, Role.ADMIN)
+        make_session(db, setup.plan, starts_at=setup.at(TUESDAY + timedelta(days=7 * week), 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY + timedelta(days=50), 10))
+    user = make_user(db, role=Role.ADMIN)
     for days, reschedule in [(1, None), (62, None), (1, session.id), (62, session.id)]:
         last = TUESDAY + timedelta(days=days - 1)
         with counting(engine) as statements:
@@ -196,9 +202,14 @@ def test_every_offered_slot_is_bookable_and_disappears_once_booked(
     rng = random.Random(4)
     setup = make_setup(db, buffer_minutes=10)
     colleague = make_practitioner(db, [setup.clinic], hours=[(1, 8 * 60, 12 * 60 + 30)])
-    make_time_off(db, setup.practitioner, setup.at(TUESDAY, 11, 10), setup.at(TUESDAY, 12, 5))
-    make_session(db, setup.plan, setup.at(TUESDAY, 14, 5))
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    make_time_off(
+        db,
+        setup.practitioner,
+        starts_at=setup.at(TUESDAY, 11, 10),
+        ends_at=setup.at(TUESDAY, 12, 5),
+    )
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 14, 5))
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
     booked = 0
     while booked < 40:  # until the day is full
         offered = search(client, headers, setup.clinic.id, TUESDAY, TUESDAY).json()["slots"]

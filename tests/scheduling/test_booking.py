@@ -2,6 +2,7 @@
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,22 +12,28 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.practitioners.models import WorkingHours
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_patients import make_allergy
-from tests.factories_sessions import (
-    PRACTITIONER_FLAWS,
-    Setup,
+from tests.constants import NINE_TO_FIVE
+from tests.factories import (
+    auth_headers,
+    make_allergy,
     make_clinic,
-    make_flawed_practitioner,
     make_patient,
     make_plan,
     make_practitioner,
     make_session,
-    make_setup,
     make_time_off,
+    make_user,
 )
-from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book, codes, count_sessions
+from tests.scheduling.helpers import (
+    PRACTITIONER_FLAWS,
+    TUESDAY,
+    Setup,
+    book,
+    codes,
+    count_sessions,
+    make_flawed_practitioner,
+    make_setup,
+)
 from tests.statements import counting, queries
 
 
@@ -94,16 +101,16 @@ def test_practitioner_already_booked_is_slot_taken(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
     other = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    make_session(db, other, setup.at(TUESDAY, 10))
+    make_session(db, other, starts_at=setup.at(TUESDAY, 10))
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 10, 30))) == ["slot_taken"]
 
 
 def test_patient_with_another_session_is_patient_busy(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    colleague = make_practitioner(db, [setup.clinic])
+    colleague = make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE)
     other_plan = make_plan(db, setup.patient, colleague, setup.clinic)
-    make_session(db, other_plan, setup.at(TUESDAY, 10))
+    make_session(db, other_plan, starts_at=setup.at(TUESDAY, 10))
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 10, 15))) == ["patient_busy"]
 
 
@@ -115,7 +122,7 @@ def test_outside_working_hours(client: TestClient, setup: Setup, staff: dict[str
 def test_hours_at_another_clinic_do_not_count(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    elsewhere = make_clinic(db, setup.clinic.timezone)
+    elsewhere = make_clinic(db, timezone=setup.clinic.timezone)
     setup.practitioner.clinics.append(elsewhere)
     tuesday = TUESDAY.weekday()
     db.add(
@@ -133,7 +140,9 @@ def test_hours_at_another_clinic_do_not_count(
 
 
 def test_time_off(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) -> None:
-    make_time_off(db, setup.practitioner, setup.at(TUESDAY, 12), setup.at(TUESDAY, 14))
+    make_time_off(
+        db, setup.practitioner, starts_at=setup.at(TUESDAY, 12), ends_at=setup.at(TUESDAY, 14)
+    )
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 11, 30))) == ["time_off"]
 
 
@@ -141,9 +150,9 @@ def test_buffer_between_sessions(
     client: TestClient, db: Session, now: datetime, settings: Settings
 ) -> None:
     setup = make_setup(db, buffer_minutes=15)
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
     other = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    make_session(db, other, setup.at(TUESDAY, 10))
+    make_session(db, other, starts_at=setup.at(TUESDAY, 10))
     assert codes(book(client, headers, setup, setup.at(TUESDAY, 10, 45))) == ["buffer"]
     assert codes(book(client, headers, setup, setup.at(TUESDAY, 9, 15))) == ["buffer"]
     assert book(client, headers, setup, setup.at(TUESDAY, 11)).status_code == 201
@@ -171,7 +180,7 @@ def test_practitioner_not_qualified_or_not_at_the_clinic(
 def test_sessions_of_a_plan_start_five_days_apart(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     assert codes(book(client, staff, setup, setup.at(TUESDAY + timedelta(days=4), 10))) == [
         "spacing"
     ]
@@ -180,8 +189,8 @@ def test_sessions_of_a_plan_start_five_days_apart(
 
 def test_plan_full(client: TestClient, db: Session, now: datetime, settings: Settings) -> None:
     setup = make_setup(db, sessions_planned=1)
-    headers = auth_headers(make_user(db, Role.ADMIN), settings)
-    make_session(db, setup.plan, setup.at(TUESDAY, 10), status="cancelled")
+    headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status="cancelled")
     assert book(client, headers, setup, setup.at(TUESDAY, 11)).status_code == 201
     assert codes(book(client, headers, setup, setup.at(TUESDAY + timedelta(days=7), 11))) == [
         "plan_full"
@@ -209,7 +218,7 @@ def test_a_proposed_plan_can_be_booked(
     "allergen", [{"substance_code": "lidocaine"}, {"allergen_class": "amide_local_anaesthetics"}]
 )
 def test_allergy_recorded_after_the_plan_stops_the_booking(
-    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], allergen: dict[str, str]
+    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], allergen: dict[str, Any]
 ) -> None:
     make_allergy(db, setup.patient, **allergen)
     response = book(client, staff, setup, setup.at(TUESDAY, 10))
@@ -243,9 +252,9 @@ def test_several_refusals_are_listed_together(
 def test_a_patient_books_only_their_own_plans(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    own = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
+    own = auth_headers(make_user(db, role=Role.PATIENT, patient_id=setup.patient.id), settings)
     stranger = make_patient(db, setup.clinic)
-    other = auth_headers(make_user(db, Role.PATIENT, patient_id=stranger.id), settings)
+    other = auth_headers(make_user(db, role=Role.PATIENT, patient_id=stranger.id), settings)
     assert book(client, other, setup, setup.at(TUESDAY, 10)).status_code == 422
     assert book(client, own, setup, setup.at(TUESDAY, 10)).status_code == 201
 
@@ -253,8 +262,10 @@ def test_a_patient_books_only_their_own_plans(
 def test_staff_of_another_clinic_cannot_book(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    elsewhere = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
-    nowhere = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[]), settings)
+    elsewhere = auth_headers(
+        make_user(db, role=Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings
+    )
+    nowhere = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[]), settings)
     assert book(client, elsewhere, setup, setup.at(TUESDAY, 10)).status_code == 422
     assert book(client, nowhere, setup, setup.at(TUESDAY, 10)).status_code == 422
     assert count_sessions(db) == 0
@@ -264,12 +275,12 @@ def test_staff_of_the_patients_home_clinic_book_at_another_clinic(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
     """Staff see the care of their clinics and of the patients homed there (DESIGN 7)."""
-    held_at = make_clinic(db, setup.clinic.timezone)
-    practitioner = make_practitioner(db, [held_at])
+    held_at = make_clinic(db, timezone=setup.clinic.timezone)
+    practitioner = make_practitioner(db, [held_at], hours=NINE_TO_FIVE)
     plan = make_plan(db, setup.patient, practitioner, held_at)
-    home = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
-    there = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[held_at]), settings)
-    other = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
+    home = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+    there = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[held_at]), settings)
+    other = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
     kw = {"plan_id": plan.id, "practitioner_id": practitioner.id}
     assert book(client, other, setup, setup.at(TUESDAY, 10), **kw).status_code == 422
     assert book(client, home, setup, setup.at(TUESDAY, 10), **kw).status_code == 201

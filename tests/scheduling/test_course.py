@@ -16,22 +16,27 @@ from api.config import Settings
 from api.idempotency.models import IdempotencyRecord
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_patients import make_allergy
-from tests.factories_sessions import (
-    PRACTITIONER_FLAWS,
-    Setup,
+from tests.constants import NINE_TO_FIVE
+from tests.factories import (
+    auth_headers,
+    make_allergy,
     make_clinic,
-    make_flawed_practitioner,
     make_patient,
     make_plan,
     make_practitioner,
     make_session,
-    make_setup,
     make_time_off,
+    make_user,
 )
-from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import codes, count_sessions
+from tests.scheduling.helpers import (
+    PRACTITIONER_FLAWS,
+    TUESDAY,
+    Setup,
+    codes,
+    count_sessions,
+    make_flawed_practitioner,
+    make_setup,
+)
 from tests.statements import counting
 
 COURSE_DAY = TUESDAY + timedelta(days=7)  # Tuesday 10 March 2026
@@ -69,10 +74,10 @@ def course_setup(
     db: Session, settings: Settings, timezone: str, now: datetime, cadence: str, sessions: int
 ) -> tuple[Setup, dict[str, str]]:
     clock.freeze(now)
-    setup = make_setup(db, timezone, sessions_planned=sessions)
+    setup = make_setup(db, timezone=timezone, sessions_planned=sessions)
     setup.plan.cadence = cadence
     db.flush()
-    headers = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+    headers = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
     return setup, headers
 
 
@@ -148,7 +153,7 @@ def test_weekly_course_keeps_10_local_across_the_spring_change_in_new_york(
 def _other_plan_session(db: Session, setup: Setup, starts_at: datetime) -> None:
     """A session of another patient with the same practitioner."""
     other = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    make_session(db, other, starts_at)
+    make_session(db, other, starts_at=starts_at)
 
 
 def test_a_taken_slot_moves_to_the_nearest_free_one_the_same_day(
@@ -185,16 +190,21 @@ def test_the_patient_s_other_sessions_count_as_taken(
 ) -> None:
     setup.plan.sessions_planned = 1
     db.flush()
-    elsewhere = make_practitioner(db, [setup.clinic])
+    elsewhere = make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE)
     other_plan = make_plan(db, setup.patient, elsewhere, setup.clinic)
-    make_session(db, other_plan, setup.at(COURSE_DAY, 10))
+    make_session(db, other_plan, starts_at=setup.at(COURSE_DAY, 10))
     assert local_starts(setup, schedule(client, staff, setup, setup.at(COURSE_DAY, 10))) == [
         (COURSE_DAY, "09:15")
     ]
 
 
 def _day_off(db: Session, setup: Setup, day: date) -> None:
-    make_time_off(db, setup.practitioner, setup.at(day, 0), setup.at(day + timedelta(days=1), 0))
+    make_time_off(
+        db,
+        setup.practitioner,
+        starts_at=setup.at(day, 0),
+        ends_at=setup.at(day + timedelta(days=1), 0),
+    )
 
 
 def test_a_step_whose_day_is_taken_moves_to_the_day_before(
@@ -242,7 +252,7 @@ def test_steps_keep_five_days_from_the_plan_s_existing_sessions(
     setup.plan.sessions_planned = 3
     db.flush()
     # Friday 6 March: Tuesday 10 (4 days) and Monday 9 are too close; Wednesday 11 is 5 days.
-    make_session(db, setup.plan, setup.at(COURSE_DAY - timedelta(days=4), 10))
+    make_session(db, setup.plan, starts_at=setup.at(COURSE_DAY - timedelta(days=4), 10))
     response = schedule(client, staff, setup, setup.at(COURSE_DAY, 10))
     assert local_starts(setup, response) == [
         (COURSE_DAY + timedelta(days=1), "10:00"),
@@ -255,9 +265,13 @@ def test_only_the_remaining_sessions_are_booked(
 ) -> None:
     setup.plan.sessions_planned = 4
     db.flush()
-    make_session(db, setup.plan, setup.at(TUESDAY, 10))
-    make_session(db, setup.plan, setup.at(TUESDAY - timedelta(days=7), 10), status="completed")
-    make_session(db, setup.plan, setup.at(TUESDAY + timedelta(days=1), 10), status="cancelled")
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
+    make_session(
+        db, setup.plan, starts_at=setup.at(TUESDAY - timedelta(days=7), 10), status="completed"
+    )
+    make_session(
+        db, setup.plan, starts_at=setup.at(TUESDAY + timedelta(days=1), 10), status="cancelled"
+    )
     response = schedule(client, staff, setup, setup.at(COURSE_DAY, 10))
     assert local_starts(setup, response) == [
         (COURSE_DAY, "10:00"),
@@ -300,7 +314,12 @@ def test_a_course_that_cannot_be_placed_writes_nothing(
     for day in (second, fourth):
         # Off from the day before to the day after, inclusive.
         off_until = setup.at(day + timedelta(days=2), 0)
-        make_time_off(db, setup.practitioner, setup.at(day - timedelta(days=1), 0), off_until)
+        make_time_off(
+            db,
+            setup.practitioner,
+            starts_at=setup.at(day - timedelta(days=1), 0),
+            ends_at=off_until,
+        )
     before = _rows(db)
     response = schedule(
         client, {**staff, "Idempotency-Key": "nope"}, setup, setup.at(COURSE_DAY, 10)
@@ -369,8 +388,8 @@ def test_each_created_session_is_audited(
 def test_plan_full(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) -> None:
     setup.plan.sessions_planned = 2
     db.flush()
-    make_session(db, setup.plan, setup.at(TUESDAY, 10))
-    make_session(db, setup.plan, setup.at(TUESDAY + timedelta(days=7), 10))
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY + timedelta(days=7), 10))
     assert codes(schedule(client, staff, setup, setup.at(COURSE_DAY + timedelta(days=7), 10))) == [
         "plan_full"
     ]
@@ -428,7 +447,7 @@ def test_another_practitioner_of_the_clinic_may_take_the_course(
 ) -> None:
     setup.plan.sessions_planned = 2
     db.flush()
-    colleague = make_practitioner(db, [setup.clinic])
+    colleague = make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE)
     response = schedule(
         client, staff, setup, setup.at(COURSE_DAY, 10), practitioner_id=str(colleague.id)
     )
@@ -467,7 +486,7 @@ def test_malformed_requests_are_422_and_write_nothing(
 def test_a_patient_may_not_schedule_a_course(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    own = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
+    own = auth_headers(make_user(db, role=Role.PATIENT, patient_id=setup.patient.id), settings)
     assert schedule(client, own, setup, setup.at(COURSE_DAY, 10)).status_code == 403
     assert count_sessions(db) == 0
 
@@ -478,14 +497,16 @@ def test_practitioners_and_admins_may_schedule(
 ) -> None:
     setup.plan.sessions_planned = 2
     db.flush()
-    headers = auth_headers(make_user(db, role, clinics=[setup.clinic]), settings)
+    headers = auth_headers(make_user(db, role=role, clinics=[setup.clinic]), settings)
     assert schedule(client, headers, setup, setup.at(COURSE_DAY, 10)).status_code == 201
 
 
 def test_staff_of_another_clinic_do_not_see_the_plan(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    stranger = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
+    stranger = auth_headers(
+        make_user(db, role=Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings
+    )
     assert schedule(client, stranger, setup, setup.at(COURSE_DAY, 10)).status_code == 404
 
 
@@ -504,7 +525,7 @@ def test_the_number_of_statements_does_not_grow_with_the_course(
     counted = []
     for sessions in (5, 25):
         setup = make_setup(db, sessions_planned=sessions)
-        headers = auth_headers(make_user(db, Role.ADMIN), settings)
+        headers = auth_headers(make_user(db, role=Role.ADMIN), settings)
         db.flush()
         statements.clear()
         response = schedule(client, headers, setup, setup.at(COURSE_DAY, 10))

@@ -18,10 +18,16 @@ from api.config import Settings
 from api.db import make_engine
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
-from tests.conftest import TEST_SECRET
+from tests.constants import NINE_TO_FIVE, TEST_SECRET
 from tests.databases import DatabaseFactory
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import make_clinic, make_patient, make_plan, make_practitioner
+from tests.factories import (
+    auth_headers,
+    make_clinic,
+    make_patient,
+    make_plan,
+    make_practitioner,
+    make_user,
+)
 from tests.servers import server
 
 CLIENTS = 8
@@ -34,8 +40,8 @@ def _arrange(url: str) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
     engine = make_engine(url)
     try:
         with Session(engine) as db:
-            clinic = make_clinic(db, "Europe/Paris")
-            practitioner = make_practitioner(db, [clinic])
+            clinic = make_clinic(db, timezone="Europe/Paris")
+            practitioner = make_practitioner(db, [clinic], hours=NINE_TO_FIVE)
             zone = ZoneInfo(clinic.timezone)
             day: date = (clock.now().astimezone(zone) + timedelta(days=2)).date()
             first = datetime(day.year, day.month, day.day, 10, tzinfo=zone).isoformat()
@@ -49,7 +55,9 @@ def _arrange(url: str) -> list[tuple[str, dict[str, Any], dict[str, str]]]:
                     (
                         f"/api/v1/treatment-plans/{plan.id}/schedule",
                         {"first_starts_at": first},
-                        auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[clinic]), settings),
+                        auth_headers(
+                            make_user(db, role=Role.RECEPTIONIST, clinics=[clinic]), settings
+                        ),
                     )
                 )
             db.commit()

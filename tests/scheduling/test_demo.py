@@ -9,7 +9,7 @@ from api.demo import DemoContext, seed_demo
 from api.plans.models import TreatmentPlan
 from api.scheduling.demo import seed_sessions
 from api.sessions.models import TreatmentSession
-from tests.factories_sessions import make_setup
+from tests.scheduling.helpers import make_setup
 
 
 def test_demo_books_free_sessions_five_days_apart_for_demo_plans(

@@ -11,9 +11,7 @@ from api.config import Settings
 from api.idempotency.models import IdempotencyRecord
 from api.users.models import Role
 from tests.factories import auth_headers, make_user
-from tests.factories_sessions import Setup
-from tests.scheduling.conftest import NOW, TUESDAY
-from tests.scheduling.helpers import book, codes, count_sessions
+from tests.scheduling.helpers import NOW, TUESDAY, Setup, book, codes, count_sessions
 
 
 def test_a_retry_with_the_same_key_and_body_gets_the_first_answer(
@@ -41,7 +39,9 @@ def test_the_same_key_with_another_body_is_422(
 def test_keys_belong_to_their_user(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str], settings: Settings
 ) -> None:
-    colleague = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+    colleague = auth_headers(
+        make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings
+    )
     mine = book(client, {**staff, "Idempotency-Key": "k"}, setup, setup.at(TUESDAY, 10))
     assert mine.status_code == 201
     theirs = book(client, {**colleague, "Idempotency-Key": "k"}, setup, setup.at(TUESDAY, 10))

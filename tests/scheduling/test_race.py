@@ -18,17 +18,18 @@ from api.errors import RuleConflict
 from api.scheduling.booking import flush_booking
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
-from tests.conftest import TEST_SECRET
+from tests.constants import NINE_TO_FIVE, TEST_SECRET
 from tests.databases import DatabaseFactory
-from tests.factories import auth_headers, make_user
-from tests.factories_sessions import (
+from tests.factories import (
+    auth_headers,
     make_clinic,
     make_patient,
     make_plan,
     make_practitioner,
     make_session,
-    make_setup,
+    make_user,
 )
+from tests.scheduling.helpers import make_setup
 from tests.servers import server
 
 CLIENTS = 24
@@ -39,8 +40,8 @@ def _arrange(url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
     engine = make_engine(url)
     try:
         with Session(engine) as db:
-            clinic = make_clinic(db, "Europe/Paris")
-            practitioner = make_practitioner(db, [clinic])
+            clinic = make_clinic(db, timezone="Europe/Paris")
+            practitioner = make_practitioner(db, [clinic], hours=NINE_TO_FIVE)
             zone = ZoneInfo(clinic.timezone)
             tomorrow: date = (clock.now().astimezone(zone) + timedelta(days=2)).date()
             start = datetime(tomorrow.year, tomorrow.month, tomorrow.day, 10, tzinfo=zone)
@@ -55,7 +56,9 @@ def _arrange(url: str) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
                     }
                 )
             settings = Settings(database_url=url, secret_key=TEST_SECRET)
-            headers = [auth_headers(make_user(db, Role.ADMIN), settings) for _ in range(CLIENTS)]
+            headers = [
+                auth_headers(make_user(db, role=Role.ADMIN), settings) for _ in range(CLIENTS)
+            ]
             db.commit()
             return bodies, headers
     finally:
@@ -121,11 +124,16 @@ def test_the_database_refuses_an_overlap_that_slips_past_the_check(
         pytest.skip("exclusion constraints exist on PostgreSQL; SQLite serializes writers")
     setup = make_setup(db)
     start = setup.at(date(2026, 12, 1), 10)
-    make_session(db, setup.plan, start)
+    make_session(db, setup.plan, starts_at=start)
     if overlap == "practitioner":
         plan = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
     else:
-        plan = make_plan(db, setup.patient, make_practitioner(db, [setup.clinic]), setup.clinic)
+        plan = make_plan(
+            db,
+            setup.patient,
+            make_practitioner(db, [setup.clinic], hours=NINE_TO_FIVE),
+            setup.clinic,
+        )
     with db.begin_nested():
         db.add(
             TreatmentSession(

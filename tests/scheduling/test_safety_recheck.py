@@ -14,12 +14,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.common import clock
-from api.patients.models import IntakeContraindication
 from api.sessions.models import TreatmentSession
-from tests.factories_patients import make_allergy, make_intake
-from tests.factories_sessions import Setup, make_session
-from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import book, codes, count_sessions
+from tests.factories import make_allergy, make_intake, make_session
+from tests.scheduling.helpers import TUESDAY, Setup, book, codes, count_sessions
 from tests.statements import counting, queries
 
 COURSE_DAY = TUESDAY + timedelta(days=7)
@@ -32,7 +29,7 @@ def _contraindicated(db: Session, setup: Setup, *codes: str) -> None:
         db,
         setup.patient,
         measured_on=date(2026, 2, 20),
-        contraindications=[IntakeContraindication(code=c) for c in codes],
+        contraindications=codes,
     )
 
 
@@ -69,7 +66,7 @@ def _book(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) 
 
 
 def _reschedule(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) -> Response:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     response: Response = client.patch(
         f"/api/v1/sessions/{session.id}",
         headers=staff,
@@ -93,7 +90,7 @@ def _course(dry_run: bool) -> Callable[[TestClient, Session, Setup, dict[str, st
 
 
 def _check_in(client: TestClient, db: Session, setup: Setup, staff: dict[str, str]) -> Response:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     clock.freeze(setup.at(TUESDAY, 9, 30))
     response: Response = client.post(f"/api/v1/sessions/{session.id}/check-in", headers=staff)
     return response
@@ -160,7 +157,7 @@ def test_only_the_latest_intake_counts(
         db,
         setup.patient,
         measured_on=date(2025, 6, 1),
-        contraindications=[IntakeContraindication(code="pregnancy")],
+        contraindications=["pregnancy"],
     )
     make_intake(db, setup.patient, measured_on=date(2026, 2, 20))
     assert _book(client, db, setup, staff).status_code == 201
@@ -206,7 +203,7 @@ def test_the_gates_cost_no_statement_for_a_patient_with_nothing_recorded(
         db,
         setup.patient,
         measured_on=date(2026, 2, 25),
-        contraindications=[IntakeContraindication(code="diabetes")],
+        contraindications=["diabetes"],
     )
     setup.plan.override_codes = ["diabetes"]
     db.flush()

@@ -13,17 +13,16 @@ from api.config import Settings
 from api.plans.models import TreatmentPlan
 from api.sessions.models import TreatmentSession
 from api.users.models import Role
-from tests.factories import auth_headers, make_user
-from tests.factories_patients import make_allergy
-from tests.factories_sessions import (
-    Setup,
+from tests.factories import (
+    auth_headers,
+    make_allergy,
     make_clinic,
     make_patient,
     make_plan,
     make_session,
+    make_user,
 )
-from tests.scheduling.conftest import TUESDAY
-from tests.scheduling.helpers import codes
+from tests.scheduling.helpers import TUESDAY, Setup, codes
 
 WEEK_LATER = TUESDAY + timedelta(days=7)
 
@@ -38,7 +37,7 @@ def url(session: TreatmentSession, action: str = "") -> str:
 def test_reschedule_moves_the_session_under_the_same_rules(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     etag = client.get(url(session), headers=staff).headers["ETag"]
     # Its own old time counts as free: moving it by 15 minutes overlaps itself only.
     response = client.patch(
@@ -66,8 +65,8 @@ def test_reschedule_moves_the_session_under_the_same_rules(
 def test_reschedule_keeps_five_days_from_the_plans_other_sessions(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    make_session(db, setup.plan, setup.at(TUESDAY, 10))
-    later = make_session(db, setup.plan, setup.at(WEEK_LATER, 10))
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
+    later = make_session(db, setup.plan, starts_at=setup.at(WEEK_LATER, 10))
     moved = client.patch(
         url(later),
         headers=staff,
@@ -79,7 +78,7 @@ def test_reschedule_keeps_five_days_from_the_plans_other_sessions(
 def test_reschedule_of_a_cancelled_session_is_invalid(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10), status="cancelled")
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status="cancelled")
     response = client.patch(
         url(session), headers=staff, json={"starts_at": setup.at(TUESDAY, 11).isoformat()}
     )
@@ -89,7 +88,7 @@ def test_reschedule_of_a_cancelled_session_is_invalid(
 def test_reschedule_naive_or_past_is_422(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     for value in ("2026-03-03T11:00:00", "2026-03-01T11:00:00+01:00"):
         assert (
             client.patch(url(session), headers=staff, json={"starts_at": value}).status_code == 422
@@ -102,7 +101,7 @@ def test_reschedule_naive_or_past_is_422(
 def test_cancel_more_than_a_day_ahead_is_not_late(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(WEEK_LATER, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(WEEK_LATER, 10))
     response = client.post(url(session, "cancel"), headers=staff, json={"reason": "flu"})
     assert response.status_code == 200
     assert response.json()["status"] == "cancelled" and response.json()["late"] is False
@@ -113,20 +112,21 @@ def test_cancel_more_than_a_day_ahead_is_not_late(
 def test_cancel_under_24_hours_is_late_and_frees_the_slot(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     clock.freeze(setup.at(TUESDAY, 10) - timedelta(hours=23, minutes=59))
     response = client.post(url(session, "cancel"), headers=staff, json={"reason": "traffic"})
     assert response.json()["late"] is True
     db.expire_all()
     assert db.get_one(TreatmentSession, session.id).cancel_reason == "traffic"
     other = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    make_session(db, other, setup.at(TUESDAY, 10))  # the database accepts the same slot again
+    # The database accepts the same slot again.
+    make_session(db, other, starts_at=setup.at(TUESDAY, 10))
 
 
 def test_cancel_needs_a_reason(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     assert client.post(url(session, "cancel"), headers=staff, json={}).status_code == 422
 
 
@@ -136,7 +136,7 @@ def test_cancel_needs_a_reason(
 def test_check_in_opens_one_hour_before_and_closes_at_the_end(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     clock.freeze(setup.at(TUESDAY, 8, 59))
     assert codes(client.post(url(session, "check-in"), headers=staff)) == ["invalid_transition"]
     clock.freeze(setup.at(TUESDAY, 10, 46))
@@ -150,7 +150,7 @@ def test_check_in_needs_consent(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
     setup.plan.status = "proposed"
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     clock.freeze(setup.at(TUESDAY, 9, 30))
     assert codes(client.post(url(session, "check-in"), headers=staff)) == ["consent_required"]
 
@@ -158,7 +158,7 @@ def test_check_in_needs_consent(
 def test_allergy_recorded_after_booking_stops_the_check_in(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     make_allergy(db, setup.patient, allergen_class="amide_local_anaesthetics")
     clock.freeze(setup.at(TUESDAY, 9, 30))
     assert codes(client.post(url(session, "check-in"), headers=staff)) == ["allergy"]
@@ -167,8 +167,8 @@ def test_allergy_recorded_after_booking_stops_the_check_in(
 def test_a_patient_may_not_check_in(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    patient = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    patient = auth_headers(make_user(db, role=Role.PATIENT, patient_id=setup.patient.id), settings)
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     clock.freeze(setup.at(TUESDAY, 9, 30))
     assert client.post(url(session, "check-in"), headers=patient).status_code == 403
 
@@ -179,7 +179,7 @@ def test_a_patient_may_not_check_in(
 def test_complete_records_areas_and_notes_with_an_audit_event(
     client: TestClient, db: Session, setup: Setup, doctor: dict[str, str], staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10), status="checked_in")
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status="checked_in")
     body = {"areas_treated": ["thighs"], "notes": "Well tolerated."}
     assert client.post(url(session, "complete"), headers=staff, json=body).status_code == 403
     response = client.post(url(session, "complete"), headers=doctor, json=body)
@@ -198,7 +198,7 @@ def test_complete_records_areas_and_notes_with_an_audit_event(
 def test_complete_with_an_area_outside_the_plan_is_422(
     client: TestClient, db: Session, setup: Setup, doctor: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10), status="checked_in")
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status="checked_in")
     body = {"areas_treated": ["face"], "notes": ""}
     assert client.post(url(session, "complete"), headers=doctor, json=body).status_code == 422
 
@@ -206,7 +206,7 @@ def test_complete_with_an_area_outside_the_plan_is_422(
 def test_complete_needs_a_check_in(
     client: TestClient, db: Session, setup: Setup, doctor: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     body = {"areas_treated": ["thighs"], "notes": ""}
     assert codes(client.post(url(session, "complete"), headers=doctor, json=body)) == [
         "invalid_transition"
@@ -217,8 +217,10 @@ def test_the_last_completed_session_completes_the_plan(
     client: TestClient, db: Session, setup: Setup, doctor: dict[str, str]
 ) -> None:
     setup.plan.sessions_planned = 2
-    make_session(db, setup.plan, setup.at(TUESDAY, 10) - timedelta(days=7), status="completed")
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10), status="checked_in")
+    make_session(
+        db, setup.plan, starts_at=setup.at(TUESDAY, 10) - timedelta(days=7), status="completed"
+    )
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status="checked_in")
     body = {"areas_treated": ["thighs", "buttocks"], "notes": "Last one."}
     assert client.post(url(session, "complete"), headers=doctor, json=body).status_code == 200
     db.expire_all()
@@ -231,7 +233,7 @@ def test_the_last_completed_session_completes_the_plan(
 def test_no_show_only_after_the_start(
     client: TestClient, db: Session, setup: Setup, staff: dict[str, str]
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     assert codes(client.post(url(session, "no-show"), headers=staff)) == ["invalid_transition"]
     clock.freeze(setup.at(TUESDAY, 10, 5))
     response = client.post(url(session, "no-show"), headers=staff)
@@ -245,7 +247,7 @@ def test_no_show_only_after_the_start(
 def test_final_states_accept_no_transition(
     client: TestClient, db: Session, setup: Setup, doctor: dict[str, str], status: str
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10), status=status)
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10), status=status)
     clock.freeze(setup.at(TUESDAY, 10, 5))
     for action in ("check-in", "no-show"):
         assert codes(client.post(url(session, action), headers=doctor)) == ["invalid_transition"]
@@ -261,8 +263,8 @@ def test_final_states_accept_no_transition(
 def test_sessions_of_other_clinics_are_invisible_to_their_staff(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    session = make_session(db, setup.plan, setup.at(TUESDAY, 10))
-    other = auth_headers(make_user(db, Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
+    session = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
+    other = auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[make_clinic(db)]), settings)
     assert client.get(url(session), headers=other).status_code == 404
     assert (
         client.post(url(session, "cancel"), headers=other, json={"reason": "x"}).status_code == 404
@@ -273,10 +275,10 @@ def test_sessions_of_other_clinics_are_invisible_to_their_staff(
 def test_a_patient_sees_and_cancels_only_their_own_sessions(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    mine = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    mine = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     other_plan = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    theirs = make_session(db, other_plan, setup.at(TUESDAY, 11))
-    me = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
+    theirs = make_session(db, other_plan, starts_at=setup.at(TUESDAY, 11))
+    me = auth_headers(make_user(db, role=Role.PATIENT, patient_id=setup.patient.id), settings)
     assert client.get(url(theirs), headers=me).status_code == 404
     assert client.post(url(theirs, "cancel"), headers=me, json={"reason": "x"}).status_code == 404
     listed = client.get("/api/v1/sessions", headers=me).json()["items"]
@@ -287,10 +289,10 @@ def test_a_patient_sees_and_cancels_only_their_own_sessions(
 def test_a_patient_reschedules_only_their_own_sessions(
     client: TestClient, db: Session, setup: Setup, settings: Settings
 ) -> None:
-    mine = make_session(db, setup.plan, setup.at(TUESDAY, 10))
+    mine = make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
     other_plan = make_plan(db, make_patient(db, setup.clinic), setup.practitioner, setup.clinic)
-    theirs = make_session(db, other_plan, setup.at(TUESDAY, 11))
-    me = auth_headers(make_user(db, Role.PATIENT, patient_id=setup.patient.id), settings)
+    theirs = make_session(db, other_plan, starts_at=setup.at(TUESDAY, 11))
+    me = auth_headers(make_user(db, role=Role.PATIENT, patient_id=setup.patient.id), settings)
     later = {"starts_at": setup.at(TUESDAY, 14).isoformat()}
     assert client.patch(url(theirs), headers=me, json=later).status_code == 404
     response = client.patch(url(mine), headers=me, json=later)
@@ -306,7 +308,10 @@ def test_list_filters_by_clinic_local_dates_and_paginates_by_start(
     for day in range(6):
         # 00:30 local is still the previous day in UTC: the filter is on local dates.
         make_session(
-            db, setup.plan, setup.at(TUESDAY + timedelta(days=day), 0, 30), status="completed"
+            db,
+            setup.plan,
+            starts_at=setup.at(TUESDAY + timedelta(days=day), 0, 30),
+            status="completed",
         )
     params = {"from": str(TUESDAY + timedelta(days=1)), "to": str(TUESDAY + timedelta(days=3))}
     page1 = client.get("/api/v1/sessions", headers=staff, params={**params, "limit": 2}).json()

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.sessions.models import FollowUp
-from tests.factories_plans import make_clinic, make_patient, make_practitioner
-from tests.sessions.conftest import FollowUpWorld, completed_session, make_plan
+from tests.factories import make_clinic, make_patient, make_plan, make_practitioner
+from tests.sessions.helpers import FollowUpWorld, completed_session
 
 
 def _body(**overrides: Any) -> dict[str, Any]:
@@ -34,31 +34,35 @@ def _count(db: Session) -> int:
 
 
 def test_practitioner_reports_a_follow_up(
-    client: TestClient, fw: FollowUpWorld, db: Session
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session
 ) -> None:
-    response = client.post(fw.url, json=_body(), headers=fw.world.as_("practitioner"))
+    response = client.post(
+        follow_up_world.url, json=_body(), headers=follow_up_world.world.as_("practitioner")
+    )
     assert response.status_code == 201, response.text
     body = response.json()
-    assert body["session_id"] == str(fw.session.id)
+    assert body["session_id"] == str(follow_up_world.session.id)
     assert body["reported_on"] == "2026-03-01"
     assert body["bruising"] == "mild"
     assert body["soreness"] == 3
     assert body["days_lasted"] == 2
     assert body["adverse_event"] is False
     assert body["notes"] == "Small bruise on the left thigh."
-    assert body["reported_by"] == str(fw.world.practitioner_user.id)
+    assert body["reported_by"] == str(follow_up_world.world.practitioner_user.id)
     assert body["created_at"].endswith(("Z", "+00:00"))
     db.expire_all()
     stored = db.get(FollowUp, uuid.UUID(body["id"]))
-    assert stored is not None and stored.session_id == fw.session.id
+    assert stored is not None and stored.session_id == follow_up_world.session.id
 
 
 def test_reported_on_defaults_to_the_clinic_local_today(
-    client: TestClient, fw: FollowUpWorld
+    client: TestClient, follow_up_world: FollowUpWorld
 ) -> None:
     body = _body()
     del body["reported_on"], body["adverse_event"], body["notes"]
-    response = client.post(fw.url, json=body, headers=fw.world.as_("practitioner"))
+    response = client.post(
+        follow_up_world.url, json=body, headers=follow_up_world.world.as_("practitioner")
+    )
     assert response.status_code == 201, response.text
     assert response.json()["reported_on"] == "2026-03-02"
     assert response.json()["adverse_event"] is False
@@ -95,19 +99,25 @@ def test_reported_on_defaults_to_the_clinic_local_today(
     ],
 )
 def test_out_of_bounds_or_mistyped_field_is_422_and_writes_nothing(
-    client: TestClient, fw: FollowUpWorld, db: Session, field: str, value: Any
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session, field: str, value: Any
 ) -> None:
-    response = client.post(fw.url, json=_body(**{field: value}), headers=fw.world.as_("admin"))
+    response = client.post(
+        follow_up_world.url,
+        json=_body(**{field: value}),
+        headers=follow_up_world.world.as_("admin"),
+    )
     assert response.status_code == 422, response.text
     assert any(field in err["loc"] for err in response.json()["errors"])
     assert _count(db) == 0
 
 
 @pytest.mark.parametrize("missing", ["bruising", "soreness", "days_lasted"])
-def test_required_fields(client: TestClient, fw: FollowUpWorld, missing: str) -> None:
+def test_required_fields(client: TestClient, follow_up_world: FollowUpWorld, missing: str) -> None:
     body = _body()
     del body[missing]
-    response = client.post(fw.url, json=body, headers=fw.world.as_("practitioner"))
+    response = client.post(
+        follow_up_world.url, json=body, headers=follow_up_world.world.as_("practitioner")
+    )
     assert response.status_code == 422
 
 
@@ -116,39 +126,49 @@ def test_required_fields(client: TestClient, fw: FollowUpWorld, missing: str) ->
     [("soreness", 0), ("soreness", 10), ("days_lasted", 0), ("days_lasted", 14)],
 )
 def test_bounds_are_inclusive(
-    client: TestClient, fw: FollowUpWorld, field: str, value: int
+    client: TestClient, follow_up_world: FollowUpWorld, field: str, value: int
 ) -> None:
     response = client.post(
-        fw.url, json=_body(**{field: value}), headers=fw.world.as_("practitioner")
+        follow_up_world.url,
+        json=_body(**{field: value}),
+        headers=follow_up_world.world.as_("practitioner"),
     )
     assert response.status_code == 201, response.text
     assert response.json()[field] == value
 
 
 @pytest.mark.parametrize("bruising", ["none", "mild", "moderate", "severe"])
-def test_every_bruising_level(client: TestClient, fw: FollowUpWorld, bruising: str) -> None:
+def test_every_bruising_level(
+    client: TestClient, follow_up_world: FollowUpWorld, bruising: str
+) -> None:
     response = client.post(
-        fw.url, json=_body(bruising=bruising), headers=fw.world.as_("practitioner")
+        follow_up_world.url,
+        json=_body(bruising=bruising),
+        headers=follow_up_world.world.as_("practitioner"),
     )
     assert response.status_code == 201
 
 
 @pytest.mark.parametrize("reported_on", ["2026-02-27", "2026-03-02"])
 def test_reported_on_from_the_session_date_to_today(
-    client: TestClient, fw: FollowUpWorld, reported_on: str
+    client: TestClient, follow_up_world: FollowUpWorld, reported_on: str
 ) -> None:
     response = client.post(
-        fw.url, json=_body(reported_on=reported_on), headers=fw.world.as_("practitioner")
+        follow_up_world.url,
+        json=_body(reported_on=reported_on),
+        headers=follow_up_world.world.as_("practitioner"),
     )
     assert response.status_code == 201, response.text
 
 
 @pytest.mark.parametrize("reported_on", ["2026-02-26", "2026-03-03", "2027-01-01"])
 def test_reported_on_before_the_session_or_after_today_is_422(
-    client: TestClient, fw: FollowUpWorld, db: Session, reported_on: str
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session, reported_on: str
 ) -> None:
     response = client.post(
-        fw.url, json=_body(reported_on=reported_on), headers=fw.world.as_("practitioner")
+        follow_up_world.url,
+        json=_body(reported_on=reported_on),
+        headers=follow_up_world.world.as_("practitioner"),
     )
     assert response.status_code == 422, response.text
     assert response.json()["errors"][0]["loc"] == ["body", "reported_on"]
@@ -156,12 +176,12 @@ def test_reported_on_before_the_session_or_after_today_is_422(
 
 
 def test_the_session_date_is_the_clinic_local_date(
-    client: TestClient, fw: FollowUpWorld, db: Session
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session
 ) -> None:
     # 23:30 UTC on 27 February is 00:30 on 28 February in Paris: the 27th is before it.
-    late = completed_session(db, fw.plan, datetime(2026, 2, 27, 23, 30, tzinfo=UTC))
+    late = completed_session(db, follow_up_world.plan, datetime(2026, 2, 27, 23, 30, tzinfo=UTC))
     url = f"/api/v1/sessions/{late.id}/follow-ups"
-    headers = fw.world.as_("practitioner")
+    headers = follow_up_world.world.as_("practitioner")
     before = client.post(url, json=_body(reported_on="2026-02-27"), headers=headers)
     assert before.status_code == 422
     same_day = client.post(url, json=_body(reported_on="2026-02-28"), headers=headers)
@@ -169,7 +189,7 @@ def test_the_session_date_is_the_clinic_local_date(
 
 
 def test_today_is_the_clinic_local_today(
-    client: TestClient, fw: FollowUpWorld, db: Session
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session
 ) -> None:
     # At 16:00 UTC on 2 March it is already 3 March in Tokyo, still 2 March in Paris.
     tokyo = make_clinic(db, name="Tokyo", timezone="Asia/Tokyo", currency="JPY")
@@ -177,20 +197,22 @@ def test_today_is_the_clinic_local_today(
     patient = make_patient(db, tokyo)
     session = completed_session(db, make_plan(db, patient, practitioner, tokyo))
     url = f"/api/v1/sessions/{session.id}/follow-ups"
-    headers = fw.world.as_("admin")
+    headers = follow_up_world.world.as_("admin")
     tokyo_today = client.post(url, json=_body(reported_on="2026-03-03"), headers=headers)
     assert tokyo_today.status_code == 201
-    paris = client.post(fw.url, json=_body(reported_on="2026-03-03"), headers=headers)
+    paris = client.post(follow_up_world.url, json=_body(reported_on="2026-03-03"), headers=headers)
     assert paris.status_code == 422
 
 
 @pytest.mark.parametrize("status", ["booked", "checked_in", "cancelled", "no_show"])
 def test_only_completed_sessions_take_follow_ups(
-    client: TestClient, fw: FollowUpWorld, db: Session, status: str
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session, status: str
 ) -> None:
-    fw.session.status = status
+    follow_up_world.session.status = status
     db.flush()
-    response = client.post(fw.url, json=_body(), headers=fw.world.as_("practitioner"))
+    response = client.post(
+        follow_up_world.url, json=_body(), headers=follow_up_world.world.as_("practitioner")
+    )
     assert response.status_code == 409, response.text
     conflicts = response.json()["conflicts"]
     assert [c["code"] for c in conflicts] == ["invalid_transition"]
@@ -198,24 +220,35 @@ def test_only_completed_sessions_take_follow_ups(
     assert _count(db) == 0
 
 
-def test_several_follow_ups_for_one_session(client: TestClient, fw: FollowUpWorld) -> None:
-    headers = fw.world.as_("practitioner")
+def test_several_follow_ups_for_one_session(
+    client: TestClient, follow_up_world: FollowUpWorld
+) -> None:
+    headers = follow_up_world.world.as_("practitioner")
     for day in ("2026-02-28", "2026-03-02"):
-        assert client.post(fw.url, json=_body(reported_on=day), headers=headers).status_code == 201
+        assert (
+            client.post(
+                follow_up_world.url, json=_body(reported_on=day), headers=headers
+            ).status_code
+            == 201
+        )
 
 
 @pytest.mark.parametrize("content", ["not json", "[]", "null", '"text"', "{}"])
 def test_malformed_bodies_are_400_or_422(
-    client: TestClient, fw: FollowUpWorld, db: Session, content: str
+    client: TestClient, follow_up_world: FollowUpWorld, db: Session, content: str
 ) -> None:
-    headers = {**fw.world.as_("practitioner"), "Content-Type": "application/json"}
-    response = client.post(fw.url, content=content, headers=headers)
+    headers = {**follow_up_world.world.as_("practitioner"), "Content-Type": "application/json"}
+    response = client.post(follow_up_world.url, content=content, headers=headers)
     assert response.status_code == (400 if content == "not json" else 422), response.text
     assert _count(db) == 0
 
 
-def test_follow_ups_cannot_be_deleted_or_replaced(client: TestClient, fw: FollowUpWorld) -> None:
+def test_follow_ups_cannot_be_deleted_or_replaced(
+    client: TestClient, follow_up_world: FollowUpWorld
+) -> None:
     for method in ("DELETE", "PUT", "PATCH"):
-        response = client.request(method, fw.url, headers=fw.world.as_("admin"))
+        response = client.request(
+            method, follow_up_world.url, headers=follow_up_world.world.as_("admin")
+        )
         assert response.status_code == 405
         assert set(response.headers["Allow"].split(", ")) >= {"GET", "POST"}

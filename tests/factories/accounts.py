@@ -1,15 +1,17 @@
-"""Small factories that put rows straight into the test database, and login helpers."""
+"""Accounts: users of each role, and the headers that log them in."""
 
-import uuid
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from uuid import UUID
 
 from sqlalchemy.orm import Session
 
 from api.auth.passwords import hash_password
 from api.auth.tokens import issue_access_token
+from api.clinics.models import Clinic
 from api.config import Settings
 from api.users.models import Role, User
+from tests.factories.sequence import sequence
 
 PASSWORD = "correct-horse-battery"
 
@@ -22,18 +24,23 @@ def _password_hash() -> str:
 
 def make_user(
     db: Session,
-    role: Role = Role.ADMIN,
     *,
+    role: Role = Role.ADMIN,
     email: str | None = None,
-    clinics: list[Any] | None = None,
-    **fields: Any,
+    clinics: Sequence[Clinic] = (),
+    practitioner_id: UUID | None = None,
+    patient_id: UUID | None = None,
+    active: bool = True,
 ) -> User:
+    """A user whose password is `PASSWORD`; the email is unique unless given."""
     user = User(
-        email=(email or f"{role.value}-{uuid.uuid4().hex[:8]}@example.com").lower(),
+        email=(email or f"{role.value}-{sequence()}@example.com").lower(),
         password_hash=_password_hash(),
         role=role.value,
-        clinics=clinics or [],
-        **fields,
+        clinics=list(clinics),
+        practitioner_id=practitioner_id,
+        patient_id=patient_id,
+        active=active,
     )
     db.add(user)
     db.flush()
