@@ -25,10 +25,10 @@ from api.health import router as health_router
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
+from api.scheduling.availability_router import router as availability_router
 from api.scheduling.course_router import router as course_router
-from api.scheduling.router import availability_router
-from api.scheduling.router import router as sessions_router
-from api.sessions.router import router as follow_ups_router
+from api.scheduling.sessions_router import router as sessions_router
+from api.sessions.follow_ups_router import router as follow_ups_router
 from api.users.router import router as users_router
 
 log = logging.getLogger(__name__)

@@ -25,10 +25,9 @@ from api.plans.models import PlanArea, TreatmentPlan
 from api.plans.quotes import Quote, quote
 from api.plans.schemas import PlanCreate, PlanUpdate
 from api.safety import gates
+from api.sessions import transitions
 from api.sessions.models import TreatmentSession
 from api.users.models import Role, User
-
-LATE_CANCELLATION = timedelta(hours=24)
 
 
 def _apply_quote(plan: TreatmentPlan, q: Quote) -> None:
@@ -215,16 +214,13 @@ def cancel_plan(db: Session, plan: TreatmentPlan, reason: str) -> list[Treatment
         db.scalars(
             select(TreatmentSession).where(
                 TreatmentSession.plan_id == plan.id,
-                TreatmentSession.status.in_(("booked", "checked_in")),
+                TreatmentSession.status.in_(transitions.OPEN_STATUSES),
                 TreatmentSession.starts_at > now,
             )
         )
     )
     for session in upcoming:
-        session.status = "cancelled"
-        session.cancelled_at = now
-        session.cancel_reason = f"Treatment plan cancelled: {reason}"
-        session.late_cancellation = session.starts_at - now < LATE_CANCELLATION
+        transitions.cancel_with_plan(session, reason, now)
     db.flush()
     return upcoming
 

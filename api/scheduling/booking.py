@@ -28,6 +28,7 @@ from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
+from api.sessions import transitions
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
 from api.users.models import User
 
@@ -242,10 +243,7 @@ def reschedule_session(
     """Move a booked session under the same rules and safety gates; its own old time counts as
     free."""
     plan = lock_plan(db, user, session.plan_id)
-    if session.status != "booked":
-        raise RuleConflict.one(
-            "invalid_transition", f"A {session.status} session cannot be rescheduled."
-        )
+    transitions.ensure_reschedulable(session)
     practitioner = db.get_one(Practitioner, session.practitioner_id)
     clinic = db.get_one(Clinic, session.clinic_id)
     start = check_start(starts_at, clinic)

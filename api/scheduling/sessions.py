@@ -1,10 +1,6 @@
-"""Reading sessions and moving them through their states.
-
-booked → checked_in (from one hour before the start until its end; the plan consented, i.e.
-active; the safety gates passed again) → completed (areas ⊆ the plan's areas, notes);
-booked → cancelled (reason; late under 24 hours before the start); booked → no_show (only
-after the start).
-Any other transition is 409 `invalid_transition`.
+"""Listing sessions, and moving them through their states: the rules are in
+`api.sessions.transitions`; here they are given what they need from the database, and the
+changes are flushed (with the plan's completion after the last session).
 """
 
 import uuid
@@ -18,30 +14,14 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
-from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.deps import visible_care_clause
 from api.plans import service as plans
 from api.plans.models import PlanArea, TreatmentPlan
 from api.safety import gates
 from api.scheduling.slots import bound_instant
+from api.sessions import transitions
 from api.sessions.models import TreatmentSession
 from api.users.models import User
-
-CHECK_IN_OPENS = timedelta(hours=1)
-LATE_CANCELLATION = timedelta(hours=24)
-
-
-def get_session(db: Session, user: User, session_id: uuid.UUID) -> TreatmentSession:
-    """A session the caller may see (404 otherwise)."""
-    session = db.scalar(
-        select(TreatmentSession).where(
-            TreatmentSession.id == session_id,
-            visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
-        )
-    )
-    if session is None:
-        raise NotFound("Session")
-    return session
 
 
 def timezones(db: Session, clinic_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -107,70 +87,41 @@ def list_sessions(
     return paginate(db, stmt, [SortKey(s.starts_at), SortKey(s.id)], params)
 
 
-def _invalid(session: TreatmentSession, action: str) -> RuleConflict:
-    return RuleConflict.one("invalid_transition", f"A {session.status} session cannot be {action}.")
-
-
-def cancel(session: TreatmentSession, reason: str) -> None:
-    """booked → cancelled; `late` when under 24 hours before the start."""
-    if session.status != "booked":
-        raise _invalid(session, "cancelled")
-    now = clock.now()
-    session.status = "cancelled"
-    session.cancelled_at = now
-    session.cancel_reason = reason
-    session.late_cancellation = session.starts_at - now < LATE_CANCELLATION
+def cancel(db: Session, session: TreatmentSession, reason: str) -> None:
+    """Cancel a booked session (`transitions.cancel`)."""
+    transitions.cancel(session, reason, clock.now())
+    db.flush()
 
 
 def check_in(db: Session, session: TreatmentSession) -> None:
-    """booked → checked_in, from one hour before the start until its end; the plan must be
-    consented (active) and the age, allergy and contraindication gates passed again."""
-    if session.status != "booked":
-        raise _invalid(session, "checked in")
+    """Check a session in (`transitions.check_in`): the plan is read and the age, allergy and
+    contraindication gates run again only once the session itself may be checked in."""
     now = clock.now()
-    if not (session.starts_at - CHECK_IN_OPENS <= now <= session.ends_at):
-        raise RuleConflict.one(
-            "invalid_transition",
-            "Check-in is open from one hour before the start until the end of the session.",
-        )
+    transitions.check_in_open(session, now)
     plan = db.get_one(TreatmentPlan, session.plan_id)
-    if plan.status != "active":
-        raise RuleConflict.one("consent_required", "The plan has no consent (it is not active).")
-    conflicts = gates.recheck_conflicts(db, plan, db.get_one(Clinic, session.clinic_id))
-    if conflicts:
-        raise RuleConflict(conflicts)
-    session.status = "checked_in"
-    session.checked_in_at = now
+    conflicts = (
+        gates.recheck_conflicts(db, plan, db.get_one(Clinic, session.clinic_id))
+        if plan.status == "active"
+        else []
+    )
+    transitions.check_in(session, now, plan.status, conflicts)
+    db.flush()
 
 
 def complete(db: Session, session: TreatmentSession, areas: list[str], notes: str) -> None:
-    """checked_in → completed with the areas treated (a subset of the plan's) and notes; the
-    plan completes with its last planned session."""
-    if session.status != "checked_in":
-        raise _invalid(session, "completed")
+    """Complete a checked-in session (`transitions.complete`); the plan completes with its last
+    planned session."""
     plan_areas = set(
         db.scalars(select(PlanArea.area_code).where(PlanArea.plan_id == session.plan_id))
     )
-    unknown = sorted(set(areas) - plan_areas)
-    if unknown:
-        raise InvalidInput(
-            ["body", "areas_treated"], f"Not areas of the plan: {', '.join(unknown)}."
-        )
-    session.status = "completed"
-    session.completed_at = clock.now()
-    session.areas_treated = list(dict.fromkeys(areas))
-    session.notes = notes
+    transitions.complete(session, areas, plan_areas, notes, clock.now())
     db.flush()
     plans.mark_completed_if_done(db, db.get_one(TreatmentPlan, session.plan_id))
 
 
 def no_show(db: Session, session: TreatmentSession) -> None:
-    """booked → no_show, only once the start has passed; a no-show keeps its place in the
-    course, so the plan may complete with it."""
-    if session.status != "booked":
-        raise _invalid(session, "marked no-show")
-    if clock.now() < session.starts_at:
-        raise RuleConflict.one("invalid_transition", "A no-show is marked only after the start.")
-    session.status = "no_show"
+    """Mark a no-show (`transitions.no_show`); a no-show keeps its place in the course, so the
+    plan may complete with it."""
+    transitions.no_show(session, clock.now())
     db.flush()
     plans.mark_completed_if_done(db, db.get_one(TreatmentPlan, session.plan_id))

@@ -8,7 +8,7 @@ from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
-from api.sessions import service
+from api.sessions import follow_ups as service
 from api.sessions.deps import ReportingUser, VisibleSession
 from api.sessions.schemas import FollowUpCreate, FollowUpRead
 

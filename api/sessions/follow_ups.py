@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, RuleConflict
-from api.sessions.deps import LocatedSession
+from api.sessions.lookup import LocatedSession
 from api.sessions.models import FollowUp
 from api.sessions.schemas import FollowUpCreate
 from api.users.models import User

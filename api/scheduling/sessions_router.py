@@ -1,9 +1,7 @@
-"""/api/v1/availability and /api/v1/sessions: HTTP only, the rules live in the services."""
+"""/api/v1/sessions: HTTP only, the rules live in the services."""
 
-import json
 import uuid
 from typing import Annotated
-from zoneinfo import ZoneInfo
 
 from fastapi import Header, Query, Response, status
 from fastapi.responses import JSONResponse
@@ -21,75 +19,28 @@ from api.errors import (
 )
 from api.idempotency import service as idempotency
 from api.idempotency.service import IdempotencyKey
-from api.scheduling import availability, booking, sessions
+from api.scheduling import booking, sessions
 from api.scheduling.schemas import (
-    AvailabilityRead,
     CalendarDate,
     SessionBook,
     SessionCancel,
     SessionComplete,
     SessionReschedule,
     etag,
-    local_rfc3339,
     session_state,
 )
-from api.scheduling.slots import SLOT_US
+from api.sessions.lookup import LocatedSession, visible_session
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead, SessionStatus
-from api.users.models import User
 
-availability_router = ApiRouter(
-    prefix="/availability", tags=["sessions"], responses=COMMON_RESPONSES
-)
 router = ApiRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
 
 ACTION_RESPONSES = {**CONFLICT_RESPONSES}
 
 
-@availability_router.get(
-    "", response_model=AvailabilityRead, summary="Free 45-minute slots of a clinic"
-)
-def get_availability(
-    db: DbSession,
-    user: CurrentUser,
-    clinic_id: uuid.UUID,
-    from_: Annotated[CalendarDate, Query(alias="from", description="First clinic-local date.")],
-    to: Annotated[
-        CalendarDate, Query(description="Last clinic-local date (inclusive, ≤ 62 days).")
-    ],
-    practitioner_id: uuid.UUID | None = None,
-    reschedule_session_id: Annotated[
-        uuid.UUID | None, Query(description="This session's own time counts as free.")
-    ] = None,
-) -> Response:
-    clinic, found = availability.find_slot_starts(
-        db, user, clinic_id, from_, to, practitioner_id, reschedule_session_id
-    )
-    # Thousands of slots: serialized directly, in the same RFC 3339 form as the schemas use.
-    # The same instants recur across practitioners (and a start is another's end): each is
-    # formatted once.
-    zone = ZoneInfo(clinic.timezone)
-    slot_us = SLOT_US
-    instants = {start for start, _ in found}
-    instants |= {start + slot_us for start in instants}
-    texts = {us: local_rfc3339(us, zone) for us in instants}
-    heads = {pid: f'{{"practitioner_id":"{pid}","starts_at":"' for pid in {p for _, p in found}}
-    # Ids and RFC 3339 texts need no JSON escaping; the zone name goes through json.dumps.
-    items = ",".join(
-        f'{heads[pid]}{texts[start]}","ends_at":"{texts[start + slot_us]}"}}'
-        for start, pid in found
-    )
-    body = f'{{"timezone":{json.dumps(clinic.timezone)},"slots":[{items}]}}'
-    return Response(body, media_type="application/json")
-
-
-def _read(db: DbSession, session: TreatmentSession) -> SessionRead:
-    return SessionRead.of(session, sessions.timezones(db, [session.clinic_id])[session.clinic_id])
-
-
-def _answer(db: DbSession, session: TreatmentSession, response: Response) -> SessionRead:
-    response.headers["ETag"] = etag(session)
-    return _read(db, session)
+def _answer(located: LocatedSession, response: Response) -> SessionRead:
+    response.headers["ETag"] = etag(located.session)
+    return SessionRead.of(located.session, located.timezone)
 
 
 def _audit_notes_read(auditor: Auditor, session: TreatmentSession) -> None:
@@ -160,9 +111,9 @@ def list_sessions(
 def get_session(
     db: DbSession, user: CurrentUser, auditor: AuditorDep, session_id: uuid.UUID, response: Response
 ) -> SessionRead:
-    session = sessions.get_session(db, user, session_id)
-    _audit_notes_read(auditor, session)
-    return _answer(db, session, response)
+    located = visible_session(db, user, session_id)
+    _audit_notes_read(auditor, located.session)
+    return _answer(located, response)
 
 
 @router.patch(
@@ -178,34 +129,28 @@ def reschedule_session(
     response: Response,
     if_match: Annotated[str | None, Header(alias="If-Match")] = None,
 ) -> SessionRead:
-    session = sessions.get_session(db, user, session_id)
-    check_if_match(if_match, *session_state(session))
-    booking.reschedule_session(db, user, session, body.starts_at)
-    return _answer(db, session, response)
-
-
-def _owned(db: DbSession, user: User, session_id: uuid.UUID) -> TreatmentSession:
-    return sessions.get_session(db, user, session_id)
+    located = visible_session(db, user, session_id)
+    check_if_match(if_match, *session_state(located.session))
+    booking.reschedule_session(db, user, located.session, body.starts_at)
+    return _answer(located, response)
 
 
 @router.post("/{session_id}/cancel", responses=ACTION_RESPONSES, summary="Cancel")
 def cancel_session(
     db: DbSession, user: CurrentUser, session_id: uuid.UUID, body: SessionCancel, response: Response
 ) -> SessionRead:
-    session = _owned(db, user, session_id)
-    sessions.cancel(session, body.reason)
-    db.flush()
-    return _answer(db, session, response)
+    located = visible_session(db, user, session_id)
+    sessions.cancel(db, located.session, body.reason)
+    return _answer(located, response)
 
 
 @router.post("/{session_id}/check-in", responses=ACTION_RESPONSES, summary="Check in")
 def check_in_session(
     db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
 ) -> SessionRead:
-    session = _owned(db, user, session_id)
-    sessions.check_in(db, session)
-    db.flush()
-    return _answer(db, session, response)
+    located = visible_session(db, user, session_id)
+    sessions.check_in(db, located.session)
+    return _answer(located, response)
 
 
 @router.post("/{session_id}/complete", responses=ACTION_RESPONSES, summary="Complete with notes")
@@ -217,17 +162,17 @@ def complete_session(
     body: SessionComplete,
     response: Response,
 ) -> SessionRead:
-    session = _owned(db, user, session_id)
+    located = visible_session(db, user, session_id)
+    session = located.session
     sessions.complete(db, session, body.areas_treated, body.notes)
     auditor.record("update", "session", session.id, session.patient_id)
-    return _answer(db, session, response)
+    return _answer(located, response)
 
 
 @router.post("/{session_id}/no-show", responses=ACTION_RESPONSES, summary="Mark no-show")
 def no_show_session(
     db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
 ) -> SessionRead:
-    session = _owned(db, user, session_id)
-    sessions.no_show(db, session)
-    db.flush()
-    return _answer(db, session, response)
+    located = visible_session(db, user, session_id)
+    sessions.no_show(db, located.session)
+    return _answer(located, response)
