@@ -1,29 +1,22 @@
 """Idempotency-Key for POSTs that create: a retry gets the first answer, nothing new is written.
 
-Usage in a route (see `POST /sessions`):
+Usage in a route (see `POST /sessions`): the work goes in a function that returns an `Answer`,
+and the route answers `as_response(run_once(db, user.id, key, "POST /sessions", body, work))`
+(`api.idempotency.deps` holds the header and `as_response`).
 
-    if key:  # the fingerprint only matters with a key (hashing costs on a hot path)
-        fingerprint = request_fingerprint("POST /sessions", body)
-        if stored := replay(db, user.id, key, fingerprint):
-            return stored.response()
-    ... do the work, build `payload` ...
-    if key:
-        remember(db, user.id, key, fingerprint, 201, payload)
-
-Only successful answers are remembered: a refused request wrote nothing, so its retry is
-simply evaluated again. A key is kept for `KEEP` (24 hours); an older record is ignored and
-purged, so the key can be used afresh.
+Only answers that wrote something are remembered (`Answer.remembered`): a refused request
+wrote nothing, so its retry is simply evaluated again, and so is a dry run. A key is kept for
+`KEEP` (24 hours); an older record is ignored and purged, so the key can be used afresh.
 """
 
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Header
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -34,24 +27,15 @@ from api.idempotency.models import IdempotencyRecord
 
 KEEP = timedelta(hours=24)
 
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        min_length=1,
-        max_length=200,
-        description="A retry with the same key and body returns the first answer (24 hours).",
-    ),
-]
-
 
 @dataclass(frozen=True)
-class StoredAnswer:
+class Answer:
+    """A JSON answer. `headers` are not remembered: a replay gives the status and body."""
+
     status_code: int
     body: dict[str, Any]
-
-    def response(self) -> JSONResponse:
-        return JSONResponse(self.body, status_code=self.status_code)
+    headers: Mapping[str, str] = field(default_factory=dict)
+    remembered: bool = True
 
 
 def request_fingerprint(operation: str, body: BaseModel | dict[str, Any]) -> str:
@@ -61,7 +45,7 @@ def request_fingerprint(operation: str, body: BaseModel | dict[str, Any]) -> str
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def replay(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> StoredAnswer | None:
+def replay(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> Answer | None:
     """The first answer given to `user_id` for `key`, or None when the key is new (or expired).
 
     The same key with another body is 422: the client reused a key for a different request.
@@ -83,7 +67,7 @@ def replay(db: Session, user_id: uuid.UUID, key: str, fingerprint: str) -> Store
         raise InvalidInput(
             ["header", "Idempotency-Key"], "This key was already used with a different request."
         )
-    return StoredAnswer(record.status_code, record.response_body)
+    return Answer(record.status_code, record.response_body)
 
 
 def remember(
@@ -105,3 +89,26 @@ def remember(
         )
     )
     db.flush()
+
+
+def run_once(
+    db: Session,
+    user_id: uuid.UUID,
+    key: str | None,
+    operation: str,
+    request: BaseModel,
+    work: Callable[[], Answer],
+) -> Answer:
+    """`work()`'s answer; with a key, the first answer given for it (`replay`) when there is
+    one, else `work()`'s, remembered when it wrote something. Without a key nothing is hashed
+    or read (booking is a hot path)."""
+    if not key:
+        return work()
+    fingerprint = request_fingerprint(operation, request)
+    stored = replay(db, user_id, key, fingerprint)
+    if stored is not None:
+        return stored
+    answer = work()
+    if answer.remembered:
+        remember(db, user_id, key, fingerprint, answer.status_code, answer.body)
+    return answer

@@ -3,15 +3,14 @@
 import uuid
 
 from fastapi import Response, status
-from fastapi.responses import JSONResponse
 
 from api.audit.service import AuditorDep
 from api.auth.deps import StaffUser
 from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
-from api.idempotency import service as idempotency
-from api.idempotency.service import IdempotencyKey
+from api.idempotency.deps import IdempotencyKey, as_response
+from api.idempotency.service import Answer, run_once
 from api.scheduling import course
 from api.scheduling.schemas import CourseRead, CourseSchedule
 from api.sessions.schemas import SessionRead
@@ -39,23 +38,19 @@ def schedule_course(
 ) -> Response:
     """Receptionists, practitioners and admins schedule the plans they can see (a patient books
     single sessions only). Answers 201 with the new sessions in order; 200 for a dry run."""
-    fingerprint = ""
-    if idempotency_key:
-        operation = f"POST /treatment-plans/{plan_id}/schedule"
-        fingerprint = idempotency.request_fingerprint(operation, body)
-        stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
-        if stored is not None:
-            return stored.response()
-    sessions, clinic = course.schedule_course(
-        db, user, plan_id, body.practitioner_id, body.first_starts_at, dry_run=body.dry_run
-    )
-    payload = CourseRead(
-        sessions=[SessionRead.of(s, clinic.timezone) for s in sessions]
-    ).model_dump(mode="json")
-    if body.dry_run:
-        return JSONResponse(payload, status_code=200)
-    for session in sessions:
-        auditor.record("create", "session", session.id, session.patient_id)
-    if idempotency_key:
-        idempotency.remember(db, user.id, idempotency_key, fingerprint, 201, payload)
-    return JSONResponse(payload, status_code=201)
+
+    def schedule() -> Answer:
+        sessions, clinic = course.schedule_course(
+            db, user, plan_id, body.practitioner_id, body.first_starts_at, dry_run=body.dry_run
+        )
+        payload = CourseRead(
+            sessions=[SessionRead.of(s, clinic.timezone) for s in sessions]
+        ).model_dump(mode="json")
+        if body.dry_run:
+            return Answer(200, payload, remembered=False)
+        for session in sessions:
+            auditor.record("create", "session", session.id, session.patient_id)
+        return Answer(201, payload)
+
+    operation = f"POST /treatment-plans/{plan_id}/schedule"
+    return as_response(run_once(db, user.id, idempotency_key, operation, body, schedule))

@@ -4,7 +4,6 @@ import uuid
 from typing import Annotated
 
 from fastapi import Header, Query, Response, status
-from fastapi.responses import JSONResponse
 
 from api.audit.service import Auditor, AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
@@ -17,8 +16,8 @@ from api.errors import (
     CONFLICT_RESPONSES,
     PRECONDITION_RESPONSES,
 )
-from api.idempotency import service as idempotency
-from api.idempotency.service import IdempotencyKey
+from api.idempotency.deps import IdempotencyKey, as_response
+from api.idempotency.service import Answer, run_once
 from api.scheduling import booking, sessions
 from api.scheduling.schemas import (
     CalendarDate,
@@ -58,19 +57,16 @@ def _audit_notes_read(auditor: Auditor, session: TreatmentSession) -> None:
 def book_session(
     db: DbSession, user: CurrentUser, body: SessionBook, idempotency_key: IdempotencyKey = None
 ) -> Response:
-    fingerprint = ""
-    if idempotency_key:
-        fingerprint = idempotency.request_fingerprint("POST /sessions", body)
-        stored = idempotency.replay(db, user.id, idempotency_key, fingerprint)
-        if stored is not None:
-            return stored.response()
-    session, clinic = booking.book_session(
-        db, user, body.treatment_plan_id, body.practitioner_id, body.starts_at
-    )
-    payload = SessionRead.of(session, clinic.timezone).model_dump(mode="json")
-    if idempotency_key:
-        idempotency.remember(db, user.id, idempotency_key, fingerprint, 201, payload)
-    return JSONResponse(payload, status_code=201, headers={"ETag": etag(session)})
+
+    def book() -> Answer:
+        session, clinic = booking.book_session(
+            db, user, body.treatment_plan_id, body.practitioner_id, body.starts_at
+        )
+        payload = SessionRead.of(session, clinic.timezone).model_dump(mode="json")
+        return Answer(201, payload, headers={"ETag": etag(session)})
+
+    operation = "POST /sessions"
+    return as_response(run_once(db, user.id, idempotency_key, operation, body, book))
 
 
 @router.get("", summary="List sessions")
