@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from tests.factories import auth_headers, make_user
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def api_schema(app: FastAPI) -> BaseSchema:

@@ -37,6 +37,7 @@ def _count_users(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.slow
 def test_create_admin_is_idempotent(databases: DatabaseFactory) -> None:
     with databases.fresh() as url:
         args = ("create-admin", "--email", "Boss@Example.com", "--password", "long-password")
@@ -47,6 +48,7 @@ def test_create_admin_is_idempotent(databases: DatabaseFactory) -> None:
         assert _count_users(url) == 1
 
 
+@pytest.mark.slow
 def test_seed_demo_fills_an_empty_database_once_and_prints_logins(
     databases: DatabaseFactory,
 ) -> None:
@@ -82,6 +84,7 @@ def test_production_refuses_a_missing_or_short_secret_key() -> None:
     assert Settings(environment="production", secret_key="k" * 40).signing_key == "k" * 40
 
 
+@pytest.mark.slow
 def test_production_start_up_without_secret_stops_with_a_clear_message() -> None:
     env = {"ENVIRONMENT": "production", "PATH": "/usr/bin:/bin"}
     result = subprocess.run(
@@ -108,6 +111,7 @@ def test_development_without_a_key_makes_a_random_one_and_keeps_it(tmp_path: Pat
     assert Settings(secret_key_file=tmp_path / "other").signing_key != first
 
 
+@pytest.mark.slow
 def test_processes_starting_at_once_agree_on_one_development_key(tmp_path: Path) -> None:
     code = (
         "import sys; from pathlib import Path; from api.config import Settings; "

@@ -44,6 +44,8 @@ from tests.factories import (
     make_user,
 )
 
+pytestmark = pytest.mark.slow
+
 PROBLEM = "application/problem+json"
 PARIS = "48.8566,2.3522"
 TOKYO = "35.6762,139.6503"

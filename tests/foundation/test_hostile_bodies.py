@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterator
 
 import httpx
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -65,6 +66,7 @@ def test_a_422_lists_a_bounded_number_of_errors(
     assert [e["type"] for e in too_many.json()["errors"]] == ["too_long"]
 
 
+@pytest.mark.slow
 def test_a_hostile_body_does_not_hold_up_other_clients(databases: DatabaseFactory) -> None:
     """While clients send 50 MB bodies (declared and chunked), another client's /health is
     answered at once, and each hostile request ends quickly with a 413."""

@@ -98,6 +98,7 @@ def test_a_deactivated_account_costs_one_verification_like_any_other(
         assert len(calls) == 1, email
 
 
+@pytest.mark.slow
 def test_simultaneous_guesses_get_exactly_ten_checks(databases: DatabaseFactory) -> None:
     """Thirty wrong passwords for one account at once, on two API processes (each request on
     its own connection): ten are checked (401), the others refused (429)."""

@@ -71,6 +71,7 @@ def test_a_missing_sqlite_database_answers_503_then_recovers(tmp_path: Path) -> 
         assert client.get("/ready").status_code == 200
 
 
+@pytest.mark.slow
 def test_a_deadlock_between_two_bookings_is_a_409_for_the_loser(
     databases: DatabaseFactory,
 ) -> None:

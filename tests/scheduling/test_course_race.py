@@ -93,6 +93,7 @@ def _race(
     return answers
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("processes", [1, 2], ids=["one-server", "two-servers"])
 def test_concurrent_courses_never_overlap_and_are_whole(
     databases: DatabaseFactory, processes: int

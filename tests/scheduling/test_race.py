@@ -100,6 +100,7 @@ def _sessions(url: str) -> int:
         engine.dispose()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("processes", [1, 2], ids=["one-server", "two-servers"])
 def test_concurrent_bookings_of_one_slot_give_exactly_one_session(
     databases: DatabaseFactory, processes: int
