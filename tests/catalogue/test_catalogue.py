@@ -72,7 +72,8 @@ def test_catalogue_is_present_after_upgrade_on_an_empty_database(
             engine.dispose()
     assert counts["treatment_areas"] == 10
     assert all(n and n > 0 for n in counts.values()), counts
-    assert lidocaine_formulations and lidocaine_formulations >= 1
+    assert lidocaine_formulations
+    assert lidocaine_formulations >= 1
     assert indications == {"cellulite", "local_fat", "skin_rejuvenation", "face_lifting"}
 
 
@@ -125,7 +126,8 @@ def test_formulations_have_indications_and_ingredients(
         assert "lidocaine" in {i["substance_code"] for i in f["ingredients"]}
     for indication in ("cellulite", "local_fat", "skin_rejuvenation", "face_lifting"):
         found = _all(client, "/api/v1/formulations", headers, indication=indication)
-        assert found and all(indication in f["indications"] for f in found)
+        assert found
+        assert all(indication in f["indications"] for f in found)
     one = client.get(f"/api/v1/formulations/{first['id']}", headers=headers)
     assert one.json() == first
     assert client.get("/api/v1/formulations?indication=tattoo", headers=headers).status_code == 422

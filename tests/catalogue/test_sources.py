@@ -48,7 +48,8 @@ def test_every_shipped_item_names_its_source(
     items = _all(client, path, headers)
     assert len(items) >= 9
     for item in items:
-        assert isinstance(item["source"], str) and len(item["source"]) > 20, item
+        assert isinstance(item["source"], str), item
+        assert len(item["source"]) > 20, item
     one = client.get(f"{path}/{items[0]['code']}", headers=headers).json()
     assert one["source"] == items[0]["source"]
 
@@ -106,7 +107,8 @@ def _run(url: str, action: str, revision: str) -> None:
 def test_0007_comes_down_to_the_aliases_of_0003_and_up_again(databases: DatabaseFactory) -> None:
     path = Path(__file__).parents[2] / "migrations/versions/2026_12_02_0007_catalogue_names.py"
     spec = importlib.util.spec_from_file_location("_catalogue_names_0007", path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     m = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(m)
     with databases.fresh() as url:
@@ -130,7 +132,8 @@ def test_0007_comes_down_to_the_aliases_of_0003_and_up_again(databases: Database
             _run(url, "upgrade", "head")
             with Session(engine) as db:
                 lidocaine = db.get_one(Substance, "lidocaine")
-                assert "lidocaïne" in lidocaine.aliases and "Eggleston" in lidocaine.source
+                assert "lidocaïne" in lidocaine.aliases
+                assert "Eggleston" in lidocaine.source
                 assert "soja" in db.get_one(AllergenClass, "soy").aliases
         finally:
             engine.dispose()

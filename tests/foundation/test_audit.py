@@ -31,11 +31,13 @@ def test_admin_lists_events_newest_first_with_filters(
     assert response.status_code == 200, response.text
     events = response.json()["items"]
     assert [e["resource_id"] for e in events] == [str(r) for r in reversed(resource_ids)]
-    assert events[0]["action"] == "read" and events[0]["client_address"] == "127.0.0.1"
+    assert events[0]["action"] == "read"
+    assert events[0]["client_address"] == "127.0.0.1"
     mine = client.get(f"/api/v1/audit-events?actor_id={admin.id}", headers=headers).json()
     assert len(mine["items"]) == 2
     page = client.get("/api/v1/audit-events?limit=2", headers=headers).json()
-    assert len(page["items"]) == 2 and page["next_cursor"]
+    assert len(page["items"]) == 2
+    assert page["next_cursor"]
     rest = client.get(
         "/api/v1/audit-events", params={"cursor": page["next_cursor"]}, headers=headers
     ).json()

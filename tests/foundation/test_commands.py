@@ -105,7 +105,8 @@ def test_development_without_a_key_makes_a_random_one_and_keeps_it(tmp_path: Pat
     """No key that signs tokens is published with the code: development makes its own at
     first start, readable by its owner only, and every later start (or process) reuses it."""
     first = Settings(secret_key_file=tmp_path / "key").signing_key
-    assert len(first) == 64 and int(first, 16)
+    assert len(first) == 64
+    assert int(first, 16)
     assert (tmp_path / "key").stat().st_mode & 0o777 == 0o600
     assert Settings(secret_key_file=tmp_path / "key").signing_key == first
     assert Settings(secret_key_file=tmp_path / "other").signing_key != first
@@ -127,7 +128,8 @@ def test_processes_starting_at_once_agree_on_one_development_key(tmp_path: Path)
         for _ in range(6)
     ]
     keys = {run.communicate(timeout=60)[0].strip() for run in runs}
-    assert len(keys) == 1 and len(keys.pop()) == 64
+    assert len(keys) == 1
+    assert len(keys.pop()) == 64
     assert [p.name for p in tmp_path.iterdir()] == ["key"]
 
 

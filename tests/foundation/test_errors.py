@@ -50,7 +50,8 @@ def test_validation_error_is_422_with_errors_list(
     response = client.post("/api/v1/users", json={"email": "not-an-email"}, headers=headers)
     body = assert_problem(response, 422)
     errors = body["errors"]
-    assert isinstance(errors, list) and errors
+    assert isinstance(errors, list)
+    assert errors
     assert all({"loc", "msg"} <= e.keys() for e in errors)
 
 

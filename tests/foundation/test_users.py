@@ -50,13 +50,16 @@ def test_admin_creates_staff_tied_to_clinics(
     assert created["email"] == "desk@clinic.example.com"
     assert created["clinic_ids"] == [str(clinic.id)]
     assert created["active"] is True
-    assert "password" not in created and "password_hash" not in created
+    assert "password" not in created
+    assert "password_hash" not in created
     assert "argon2" not in response.text
     stored = db.get(User, uuid.UUID(created["id"]))
-    assert stored is not None and stored.password_hash.startswith("$argon2id$")
+    assert stored is not None
+    assert stored.password_hash.startswith("$argon2id$")
     assert "m=19456,t=2" in stored.password_hash
     read = client.get(f"/api/v1/users/{created['id']}", headers=headers)
-    assert read.status_code == 200 and "argon2" not in read.text
+    assert read.status_code == 200
+    assert "argon2" not in read.text
 
 
 def test_duplicate_email_is_409_and_writes_nothing(
@@ -124,7 +127,8 @@ def test_active_is_a_json_boolean_in_a_patch(
         assert any("active" in err["loc"] for err in response.json()["errors"])
     db.expire_all()
     stored = db.get(User, target.id)
-    assert stored is not None and stored.active is True
+    assert stored is not None
+    assert stored.active is True
 
 
 def test_only_admins_manage_users(client: TestClient, db: Session, settings: Settings) -> None:
@@ -185,4 +189,5 @@ def test_account_etag_and_stale_if_match_is_412(
     assert stale.headers["content-type"] == "application/problem+json"
     db.expire_all()
     stored = db.get(User, target.id)
-    assert stored is not None and stored.active is False
+    assert stored is not None
+    assert stored.active is False

@@ -89,7 +89,8 @@ def test_list_allergies_filters_by_status_and_is_audited(
     make_allergy(db, world.other_patient, allergen_class="egg")
     db.commit()
     every = client.get(_url(world), headers=world.as_practitioner).json()
-    assert len(every["items"]) == 2 and every["next_cursor"] is None
+    assert len(every["items"]) == 2
+    assert every["next_cursor"] is None
     only = client.get(_url(world), params={"status": "active"}, headers=world.as_receptionist)
     assert [a["id"] for a in only.json()["items"]] == [str(active.id)]
     events = list(db.scalars(select(AuditEvent).where(AuditEvent.resource == "allergy")))
@@ -203,4 +204,5 @@ def test_allergies_page_by_creation_without_duplicates(
         cursor = body["next_cursor"]
         if cursor is None:
             break
-    assert len(seen) == 7 and set(seen) == made
+    assert len(seen) == 7
+    assert set(seen) == made

@@ -39,16 +39,20 @@ def test_create_intake_derives_bmi_to_one_decimal(
     assert response.status_code == 201, response.text
     intake = response.json()
     assert intake["bmi"] == 22.5  # 65 / 1.70² = 22.49…
-    assert intake["weight_kg"] == 65 and intake["height_cm"] == 170
+    assert intake["weight_kg"] == 65
+    assert intake["height_cm"] == 170
     assert intake["cellulite"] == [
         {"area_code": "buttocks", "grade": 3},
         {"area_code": "thighs", "grade": 2},
     ]
     assert intake["goals"] == ["cellulite", "local_fat"]
     assert intake["contraindications"] == ["diabetes"]
-    assert count(db, Intake) == 1 and count(db, IntakeCellulite) == 2
+    assert count(db, Intake) == 1
+    assert count(db, IntakeCellulite) == 2
     event = db.scalar(select(AuditEvent).where(AuditEvent.resource == "intake"))
-    assert event is not None and event.action == "create" and event.patient_id == world.patient.id
+    assert event is not None
+    assert event.action == "create"
+    assert event.patient_id == world.patient.id
 
 
 @pytest.mark.parametrize(
@@ -97,7 +101,8 @@ def test_bad_intake_input_is_422_and_writes_nothing(
     assert response.headers["content-type"] == "application/problem+json"
     assert response.json()["errors"]
     assert count(db, Intake) == 0
-    assert count(db, IntakeCellulite) == 0 and count(db, IntakeContraindication) == 0
+    assert count(db, IntakeCellulite) == 0
+    assert count(db, IntakeContraindication) == 0
     assert count(db, AuditEvent) == 0
 
 
@@ -137,7 +142,8 @@ def test_intakes_are_listed_newest_first_and_reads_are_audited(
     ).json()
     assert [i["id"] for i in rest["items"]] == [str(old.id)]
     one = client.get(f"{_url(world)}/{old.id}", headers=world.as_patient)
-    assert one.status_code == 200 and one.headers["ETag"]
+    assert one.status_code == 200
+    assert one.headers["ETag"]
     client.get(f"{_url(world)}/latest", headers=world.as_practitioner)
     events = list(db.scalars(select(AuditEvent).order_by(AuditEvent.at)))
     assert [(e.action, e.resource, e.resource_id) for e in events] == [
@@ -166,7 +172,8 @@ def test_intakes_cannot_be_changed(client: TestClient, db: Session, world: World
         assert response.status_code == 405, (method, path)
     db.expire_all()
     stored = db.get(Intake, intake.id)
-    assert stored is not None and stored.weight_kg == 65
+    assert stored is not None
+    assert stored.weight_kg == 65
     assert count(db, IntakeCellulite) == 1
 
 

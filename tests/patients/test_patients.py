@@ -44,9 +44,11 @@ def test_create_patient_answers_201_with_derived_age_and_e164_phone(
     assert response.headers["ETag"]
     db.expire_all()
     stored = db.get(Patient, uuid.UUID(body["id"]))
-    assert stored is not None and stored.phone == "+33612345678"
+    assert stored is not None
+    assert stored.phone == "+33612345678"
     event = db.scalar(select(AuditEvent).where(AuditEvent.patient_id == stored.id))
-    assert event is not None and (event.action, event.resource) == ("create", "patient")
+    assert event is not None
+    assert (event.action, event.resource) == ("create", "patient")
 
 
 def test_age_is_counted_on_the_home_clinic_local_date(
@@ -110,7 +112,8 @@ def test_bad_patient_input_is_422_and_writes_nothing(
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
-    assert problem["status"] == 422 and problem["errors"]
+    assert problem["status"] == 422
+    assert problem["errors"]
     assert count(db, Patient) == before
     assert count(db, AuditEvent) == 0
 
@@ -134,7 +137,8 @@ def test_optional_contact_fields_may_be_omitted(client: TestClient, world: World
     )
     assert response.status_code == 201
     assert response.json()["sex"] == "unknown"
-    assert response.json()["email"] is None and response.json()["phone"] is None
+    assert response.json()["email"] is None
+    assert response.json()["phone"] is None
 
 
 def test_a_body_that_is_not_json_is_400(client: TestClient, world: World) -> None:
@@ -216,7 +220,8 @@ def test_deactivate_with_patch_active_false(client: TestClient, db: Session, wor
     inactive = client.get(URL, params={"active": "false"}, headers=world.as_receptionist).json()
     assert [p["id"] for p in inactive["items"]] == [str(world.patient.id)]
     event = db.scalar(select(AuditEvent).where(AuditEvent.action == "update"))
-    assert event is not None and event.patient_id == world.patient.id
+    assert event is not None
+    assert event.patient_id == world.patient.id
 
 
 def test_patients_cannot_be_deleted_or_replaced(

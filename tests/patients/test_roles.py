@@ -52,7 +52,8 @@ def test_staff_list_only_patients_of_their_clinics(
     items = client.get(URL, headers=headers).json()["items"]
     assert [p["id"] for p in items] == [str(world.patient.id)]
     other = client.get(URL, params={"clinic_id": str(world.other_clinic.id)}, headers=headers)
-    assert other.status_code == 200 and other.json()["items"] == []
+    assert other.status_code == 200
+    assert other.json()["items"] == []
 
 
 @pytest.mark.parametrize("role", ["receptionist", "practitioner"])
@@ -124,7 +125,8 @@ def test_receptionists_cannot_create_allergies_or_intakes(
         client.post(f"{other}/allergies", json=ALLERGY, headers=world.as_receptionist).status_code
         == 403
     )
-    assert count(db, Allergy) == 0 and count(db, Intake) == 0
+    assert count(db, Allergy) == 0
+    assert count(db, Intake) == 0
 
 
 def test_receptionists_cannot_change_allergies(client: TestClient, world: World) -> None:
@@ -223,4 +225,5 @@ def test_a_patient_cannot_write_allergies_or_intakes(
         client.post(f"{mine}/allergies", json=ALLERGY, headers=world.as_patient).status_code == 403
     )
     assert client.post(f"{mine}/intakes", json=INTAKE, headers=world.as_patient).status_code == 403
-    assert count(db, Allergy) == 0 and count(db, Intake) == 0
+    assert count(db, Allergy) == 0
+    assert count(db, Intake) == 0

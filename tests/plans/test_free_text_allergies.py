@@ -128,7 +128,8 @@ def test_accents_refuse(
 def test_the_paris_clinics_french_refuses(
     client: TestClient, world: World, db: Session, text: str, substance: str
 ) -> None:
-    assert world.clinic.country == "FR" and world.clinic.timezone == "Europe/Paris"
+    assert world.clinic.country == "FR"
+    assert world.clinic.timezone == "Europe/Paris"
     _case(client, world, db, text, substance)
 
 

@@ -285,7 +285,9 @@ def test_licence_and_qualification_check_for_booking(world: World, db: Session) 
     practitioner = db.get(Practitioner, world.practitioner.id)
     clinic = db.get(Clinic, world.clinic.id)
     other = db.get(Clinic, lyon.id)
-    assert practitioner and clinic and other
+    assert practitioner
+    assert clinic
+    assert other
     assert licence_and_qualification_conflicts(practitioner, clinic, date(2035, 12, 31)) == []
     assert [
         c.code for c in licence_and_qualification_conflicts(practitioner, other, date(2036, 1, 1))

@@ -1,4 +1,3 @@
-from collections.abc import Iterator
 from datetime import datetime
 
 import pytest
@@ -19,9 +18,10 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-def now() -> Iterator[datetime]:
+def now() -> datetime:
+    """The clock frozen at NOW (tests/conftest.py releases it after each test)."""
     clock.freeze(NOW)
-    yield NOW
+    return NOW
 
 
 @pytest.fixture

@@ -46,7 +46,8 @@ def test_booking_answers_the_session_in_the_clinic_offset(
     assert body["starts_at"] == "2026-03-03T10:00:00+01:00"
     assert body["ends_at"] == "2026-03-03T10:45:00+01:00"
     assert body["timezone"] == "Europe/Paris"
-    assert body["status"] == "booked" and body["late"] is False
+    assert body["status"] == "booked"
+    assert body["late"] is False
     assert body["treatment_plan_id"] == str(setup.plan.id)
     assert body["patient_id"] == str(setup.patient.id)
     assert body["clinic_id"] == str(setup.clinic.id)

@@ -104,7 +104,8 @@ def test_cancel_more_than_a_day_ahead_is_not_late(
     session = make_session(db, setup.plan, starts_at=setup.at(WEEK_LATER, 10))
     response = client.post(url(session, "cancel"), headers=staff, json={"reason": "flu"})
     assert response.status_code == 200
-    assert response.json()["status"] == "cancelled" and response.json()["late"] is False
+    assert response.json()["status"] == "cancelled"
+    assert response.json()["late"] is False
     again = client.post(url(session, "cancel"), headers=staff, json={"reason": "flu"})
     assert codes(again) == ["invalid_transition"]
 
@@ -143,7 +144,8 @@ def test_check_in_opens_one_hour_before_and_closes_at_the_end(
     assert codes(client.post(url(session, "check-in"), headers=staff)) == ["invalid_transition"]
     clock.freeze(setup.at(TUESDAY, 9, 0))
     response = client.post(url(session, "check-in"), headers=staff)
-    assert response.status_code == 200 and response.json()["status"] == "checked_in"
+    assert response.status_code == 200
+    assert response.json()["status"] == "checked_in"
 
 
 def test_check_in_needs_consent(
@@ -237,7 +239,8 @@ def test_no_show_only_after_the_start(
     assert codes(client.post(url(session, "no-show"), headers=staff)) == ["invalid_transition"]
     clock.freeze(setup.at(TUESDAY, 10, 5))
     response = client.post(url(session, "no-show"), headers=staff)
-    assert response.status_code == 200 and response.json()["status"] == "no_show"
+    assert response.status_code == 200
+    assert response.json()["status"] == "no_show"
     assert codes(client.post(url(session, "cancel"), headers=staff, json={"reason": "x"})) == [
         "invalid_transition"
     ]
@@ -315,7 +318,8 @@ def test_list_filters_by_clinic_local_dates_and_paginates_by_start(
         )
     params = {"from": str(TUESDAY + timedelta(days=1)), "to": str(TUESDAY + timedelta(days=3))}
     page1 = client.get("/api/v1/sessions", headers=staff, params={**params, "limit": 2}).json()
-    assert len(page1["items"]) == 2 and page1["next_cursor"]
+    assert len(page1["items"]) == 2
+    assert page1["next_cursor"]
     page2 = client.get(
         "/api/v1/sessions", headers=staff, params={**params, "cursor": page1["next_cursor"]}
     ).json()

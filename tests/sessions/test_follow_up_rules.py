@@ -52,7 +52,8 @@ def test_practitioner_reports_a_follow_up(
     assert body["created_at"].endswith(("Z", "+00:00"))
     db.expire_all()
     stored = db.get(FollowUp, uuid.UUID(body["id"]))
-    assert stored is not None and stored.session_id == follow_up_world.session.id
+    assert stored is not None
+    assert stored.session_id == follow_up_world.session.id
 
 
 def test_reported_on_defaults_to_the_clinic_local_today(
