@@ -1,7 +1,5 @@
 """/api/v1/clinics: anonymous reading, admin writing, validation of every field, ETag."""
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,14 +7,19 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.catalogue.models import Formulation
 from api.clinics.models import Clinic, ClinicPrice
 from api.config import Settings
-from api.patients.models import Patient
-from api.plans.models import TreatmentPlan
 from api.users.models import Role
 from tests.clinics.helpers import clinic_body
-from tests.factories import auth_headers, make_clinic, make_practitioner, make_price, make_user
+from tests.factories import (
+    auth_headers,
+    make_clinic,
+    make_patient,
+    make_plan,
+    make_practitioner,
+    make_price,
+    make_user,
+)
 
 URL = "/api/v1/clinics"
 
@@ -291,16 +294,7 @@ def test_delete_of_a_clinic_with_patients_is_409(
     client: TestClient, db: Session, as_admin: dict[str, str]
 ) -> None:
     clinic = make_clinic(db)
-    db.add(
-        Patient(
-            given_name="Ana",
-            family_name="Silva",
-            date_of_birth=date(1990, 1, 1),
-            sex="female",
-            home_clinic_id=clinic.id,
-        )
-    )
-    db.flush()
+    make_patient(db, clinic)
     response = client.delete(f"{URL}/{clinic.id}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "in_use"
@@ -323,31 +317,9 @@ def test_delete_of_a_clinic_with_treatment_plans_is_409(
 ) -> None:
     # Plans belong to another domain: their foreign key guards the clinic.
     plan_clinic, patients_clinic = make_clinic(db), make_clinic(db)
-    patient = Patient(
-        given_name="Ana",
-        family_name="Silva",
-        date_of_birth=date(1990, 1, 1),
-        sex="female",
-        home_clinic_id=patients_clinic.id,
-    )
+    patient = make_patient(db, patients_clinic)
     practitioner = make_practitioner(db)
-    db.add(patient)
-    db.flush()
-    db.add(
-        TreatmentPlan(
-            patient_id=patient.id,
-            practitioner_id=practitioner.id,
-            clinic_id=plan_clinic.id,
-            indication="cellulite",
-            formulation_id=db.scalar(select(Formulation.id).limit(1)),
-            cadence="weekly",
-            sessions_planned=10,
-            currency="EUR",
-            session_price=Decimal("375.00"),
-            total=Decimal("3750.00"),
-        )
-    )
-    db.flush()
+    make_plan(db, patient, practitioner, plan_clinic, status="proposed")
     response = client.delete(f"{URL}/{plan_clinic.id}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "in_use"

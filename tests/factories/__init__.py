@@ -3,7 +3,7 @@ values with defaults, unique values drawn from one sequence. Compose them in eac
 fixtures (`tests/<domain>/conftest.py`) and helper modules."""
 
 from tests.factories.accounts import PASSWORD, auth_headers, make_user
-from tests.factories.care import formulation_id, make_plan, make_session
+from tests.factories.care import formulation_id, make_follow_up, make_plan, make_session
 from tests.factories.clinics import make_clinic, make_price
 from tests.factories.people import (
     make_allergy,
@@ -20,6 +20,7 @@ __all__ = [
     "formulation_id",
     "make_allergy",
     "make_clinic",
+    "make_follow_up",
     "make_intake",
     "make_patient",
     "make_plan",

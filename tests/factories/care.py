@@ -2,7 +2,7 @@
 
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from api.clinics.models import Clinic
 from api.patients.models import Patient
 from api.plans.models import PlanArea, TreatmentPlan
 from api.practitioners.models import Practitioner
-from api.sessions.models import TreatmentSession
+from api.sessions.models import FollowUp, TreatmentSession
 from tests.constants import CELLULITE_LIDOCAINE_ID
 
 
@@ -95,3 +95,29 @@ def make_session(
     db.add(session)
     db.flush()
     return session
+
+
+def make_follow_up(
+    db: Session,
+    session: TreatmentSession,
+    *,
+    reported_on: date = date(2026, 3, 1),
+    bruising: str = "mild",
+    soreness: int = 2,
+    days_lasted: int = 1,
+    adverse_event: bool = False,
+    notes: str = "",
+) -> FollowUp:
+    """A follow-up of `session`, as its patient or practitioner would report it."""
+    follow_up = FollowUp(
+        session_id=session.id,
+        reported_on=reported_on,
+        bruising=bruising,
+        soreness=soreness,
+        days_lasted=days_lasted,
+        adverse_event=adverse_event,
+        notes=notes,
+    )
+    db.add(follow_up)
+    db.flush()
+    return follow_up

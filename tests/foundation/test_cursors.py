@@ -29,12 +29,12 @@ from api.common import pagination
 from api.config import Settings
 from api.errors import InvalidInput
 from api.main import create_app
-from api.sessions.models import FollowUp
 from tests.constants import NINE_TO_FIVE, TEST_SECRET
 from tests.factories import (
     auth_headers,
     make_allergy,
     make_clinic,
+    make_follow_up,
     make_intake,
     make_patient,
     make_plan,
@@ -142,15 +142,7 @@ def world(db: Session, settings: Settings) -> World:
         make_session(db, plan, starts_at=start + timedelta(days=i, hours=3))
         sessions.append(session)
         for n in range(2):
-            db.add(
-                FollowUp(
-                    session_id=session.id,
-                    reported_on=date(2030, 3, 5 + n),
-                    bruising="mild",
-                    soreness=2,
-                    days_lasted=1,
-                )
-            )
+            make_follow_up(db, session, reported_on=date(2030, 3, 5 + n), soreness=2, days_lasted=1)
         for action in ("read", "update"):
             db.add(AuditEvent(action=action, resource="patient", patient_id=patient.id))
     db.flush()

@@ -6,26 +6,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.clinics.models import Clinic
 from api.config import Settings
 from api.users.models import Role, User
-from tests.factories import auth_headers, make_user
-
-
-def _clinic(db: Session) -> Clinic:
-    clinic = Clinic(
-        name="Clinic",
-        country="FR",
-        city="Paris",
-        address="1 rue",
-        timezone="Europe/Paris",
-        currency="EUR",
-        latitude=48.85,
-        longitude=2.35,
-    )
-    db.add(clinic)
-    db.flush()
-    return clinic
+from tests.factories import auth_headers, make_clinic, make_user
 
 
 def _count(db: Session) -> int:
@@ -36,7 +19,7 @@ def _count(db: Session) -> int:
 def test_admin_creates_staff_tied_to_clinics(
     client: TestClient, db: Session, settings: Settings
 ) -> None:
-    clinic = _clinic(db)
+    clinic = make_clinic(db)
     headers = auth_headers(make_user(db), settings)
     body = {
         "email": "Desk@Clinic.example.com",

@@ -12,8 +12,8 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.plans import service
 from api.plans.models import TreatmentPlan
-from api.sessions.models import FollowUp, TreatmentSession
-from tests.factories import make_intake, make_session
+from api.sessions.models import TreatmentSession
+from tests.factories import make_follow_up, make_intake, make_session
 from tests.plans.helpers import NOW, World
 
 PLANS = "/api/v1/treatment-plans"
@@ -273,16 +273,7 @@ def test_get_lists_sessions_with_follow_ups_in_the_clinic_offset(
     )
     make_session(db, row, starts_at=datetime(2026, 4, 6, 8, 0, tzinfo=UTC))
     make_session(db, row, starts_at=datetime(2026, 3, 9, 9, 0, tzinfo=UTC), status="cancelled")
-    db.add(
-        FollowUp(
-            session_id=done.id,
-            reported_on=date(2026, 2, 24),
-            bruising="mild",
-            soreness=3,
-            days_lasted=2,
-        )
-    )
-    db.flush()
+    make_follow_up(db, done, reported_on=date(2026, 2, 24), soreness=3, days_lasted=2)
     response = client.get(f"{PLANS}/{plan['id']}", headers=world.as_("receptionist"))
     assert response.status_code == 200
     assert response.headers["etag"]

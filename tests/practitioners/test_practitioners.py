@@ -1,7 +1,5 @@
 """/api/v1/practitioners: admins write, every logged-in user reads, ETag/If-Match."""
 
-from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -9,15 +7,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.catalogue.models import Formulation
 from api.config import Settings
-from api.patients.models import Patient
-from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, WorkingHours
 from api.users.models import Role
 from tests.factories import (
     auth_headers,
     make_clinic,
+    make_patient,
+    make_plan,
     make_practitioner,
     make_user,
     make_working_hours,
@@ -262,30 +259,8 @@ def test_delete_of_a_practitioner_with_treatment_plans_is_409(
 ) -> None:
     clinic = make_clinic(db)
     practitioner = make_practitioner(db, clinics=[clinic])
-    patient = Patient(
-        given_name="Ana",
-        family_name="Silva",
-        date_of_birth=date(1990, 1, 1),
-        sex="female",
-        home_clinic_id=clinic.id,
-    )
-    db.add(patient)
-    db.flush()
-    db.add(
-        TreatmentPlan(
-            patient_id=patient.id,
-            practitioner_id=practitioner.id,
-            clinic_id=clinic.id,
-            indication="cellulite",
-            formulation_id=db.scalar(select(Formulation.id).limit(1)),
-            cadence="weekly",
-            sessions_planned=10,
-            currency="EUR",
-            session_price=Decimal("375.00"),
-            total=Decimal("3750.00"),
-        )
-    )
-    db.flush()
+    patient = make_patient(db, clinic)
+    make_plan(db, patient, practitioner, clinic, status="proposed")
     response = client.delete(f"{URL}/{practitioner.id}", headers=as_admin)
     assert response.status_code == 409
     assert response.json()["conflicts"][0]["code"] == "in_use"

@@ -10,7 +10,6 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.practitioners.models import WorkingHours
 from api.users.models import Role
 from tests.constants import NINE_TO_FIVE
 from tests.factories import (
@@ -23,6 +22,7 @@ from tests.factories import (
     make_session,
     make_time_off,
     make_user,
+    make_working_hours,
 )
 from tests.scheduling.helpers import (
     PRACTITIONER_FLAWS,
@@ -126,16 +126,9 @@ def test_hours_at_another_clinic_do_not_count(
     elsewhere = make_clinic(db, timezone=setup.clinic.timezone)
     setup.practitioner.clinics.append(elsewhere)
     tuesday = TUESDAY.weekday()
-    db.add(
-        WorkingHours(
-            practitioner_id=setup.practitioner.id,
-            clinic_id=elsewhere.id,
-            weekday=tuesday,
-            start_minute=17 * 60,
-            end_minute=21 * 60,
-        )
+    make_working_hours(
+        db, setup.practitioner, elsewhere, weekday=tuesday, start_minute=17 * 60, end_minute=21 * 60
     )
-    db.flush()
     assert codes(book(client, staff, setup, setup.at(TUESDAY, 18))) == ["outside_working_hours"]
     assert book(client, staff, setup, setup.at(TUESDAY, 16)).status_code == 201
 
