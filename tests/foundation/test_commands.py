@@ -2,10 +2,12 @@
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
 import yaml
+from packaging.requirements import Requirement
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
@@ -159,3 +161,52 @@ def test_compose_file_runs_postgres_and_the_api() -> None:
     assert env["DATABASE_URL"].startswith("postgresql://")
     assert {"ENVIRONMENT", "SECRET_KEY"} <= env.keys()
     assert "alembic upgrade head" in " ".join(api["command"])
+
+
+def _requirement(name: str, specifier: str = "", extras: list[str] | None = None) -> str:
+    """One requirement in a comparable form (name normalized, extras and specifiers sorted)."""
+    text = name + (f"[{','.join(extras)}]" if extras else "") + specifier
+    req = Requirement(text)
+    spec = ",".join(sorted(str(s) for s in req.specifier))
+    return f"{req.name.lower().replace('_', '-')}[{','.join(sorted(req.extras))}]{spec}"
+
+
+def test_the_lock_matches_pyproject() -> None:
+    """`scripts/install` installs uv.lock with `--locked`, which refuses a lock made for other
+    requirements: edit pyproject.toml, then `.venv/bin/uv lock` (scripts/install brings uv)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    (root,) = [p for p in lock["package"] if p["name"] == project["name"]]
+    assert root["source"] == {"editable": "."}
+    locked = {
+        _requirement(r["name"], r.get("specifier", ""), r.get("extras"))
+        for r in root["metadata"]["requires-dist"]
+    }
+    wanted = {_requirement(r) for r in project["dependencies"]}
+    wanted |= {_requirement(r) for r in project["optional-dependencies"]["dev"]}
+    assert locked == wanted, "uv.lock is stale: run `.venv/bin/uv lock` and commit it"
+
+
+def test_install_syncs_the_lock_and_redoes_it_when_either_file_changes() -> None:
+    install = (ROOT / "scripts" / "install").read_text()
+    assert "uv sync --locked --extra dev" in install
+    assert '"$stamp" -nt pyproject.toml' in install
+    assert '"$stamp" -nt uv.lock' in install
+    version = install.split("UV_VERSION=", 1)[1].split()[0]
+    required = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["uv"]
+    assert f">={version}," in required["required-version"]
+
+
+def test_fastapi_and_starlette_are_pinned_to_one_minor_release() -> None:
+    """`ApiRouter` overrides Starlette's `matches` and `DbSession` relies on
+    `Depends(scope=...)`: a new minor release is taken on purpose, not by a re-lock."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    pins = {Requirement(r).name: Requirement(r).specifier for r in project["dependencies"]}
+    for name in ("fastapi", "starlette"):
+        upper = [s for s in pins[name] if s.operator == "<"]
+        lower = [s for s in pins[name] if s.operator == ">="]
+        assert upper
+        assert lower
+        assert upper[0].version.split(".")[:2] != lower[0].version.split(".")[:2]
+        major, minor = lower[0].version.split(".")[:2]
+        assert upper[0].version == f"{major}.{int(minor) + 1}", name
