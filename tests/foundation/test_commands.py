@@ -210,3 +210,23 @@ def test_fastapi_and_starlette_are_pinned_to_one_minor_release() -> None:
         assert upper[0].version.split(".")[:2] != lower[0].version.split(".")[:2]
         major, minor = lower[0].version.split(".")[:2]
         assert upper[0].version == f"{major}.{int(minor) + 1}", name
+
+
+def test_pre_commit_runs_the_quick_checks_of_the_test_command() -> None:
+    """Every check of scripts/test but pytest is a pre-commit hook, run from .venv/ (so at the
+    locked version, with nothing fetched)."""
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    hooks = [hook for repo in config["repos"] for hook in repo["hooks"]]
+    assert {repo["repo"] for repo in config["repos"]} == {"local"}
+    assert all(hook["language"] == "system" for hook in hooks)
+    assert all(hook["entry"].startswith(".venv/bin/") for hook in hooks)
+    entries = {" ".join(hook["entry"].split()[:2]).removeprefix(".venv/bin/") for hook in hooks}
+    assert {"ruff check", "ruff format", "mypy", "lint-imports"} <= entries
+    test_command = (ROOT / "scripts" / "test").read_text()
+    checks = {
+        " ".join(line.split()[:2]).removeprefix(".venv/bin/")
+        for line in test_command.splitlines()
+        if line.startswith(".venv/bin/") and "pytest" not in line
+    }
+    assert checks
+    assert {check.split()[0] for check in checks} <= {e.split()[0] for e in entries}
