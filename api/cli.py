@@ -6,9 +6,9 @@ from collections.abc import Sequence
 from api.config import get_settings
 from api.db import make_engine, make_sessionmaker
 from api.demo import database_is_empty, seed_demo
-from api.users.models import Role
 from api.users.schemas import UserCreate
 from api.users.service import create_user, find_by_email
+from api.vocabulary import Role
 
 
 def _create_admin(email: str, password: str) -> int:

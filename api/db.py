@@ -4,6 +4,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 from anyio import CancelScope
@@ -24,6 +25,11 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+def in_values(column: str, vocabulary: type[StrEnum]) -> str:
+    """SQL for a CHECK that keeps `column` inside a vocabulary of `api.vocabulary`."""
+    return f"{column} IN ({', '.join(repr(word.value) for word in vocabulary)})"
 
 
 class UTCDateTime(TypeDecorator[datetime]):

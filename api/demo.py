@@ -16,9 +16,10 @@ from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
 from api.practitioners.demo import seed_practitioners
 from api.scheduling.demo import seed_sessions
-from api.users.models import Role, User
+from api.users.models import User
 from api.users.schemas import UserCreate
 from api.users.service import create_user
+from api.vocabulary import Role
 
 DEMO_PASSWORD = "demo-password-1"
 

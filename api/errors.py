@@ -19,6 +19,8 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
+from api.vocabulary import ConflictCode
+
 log = logging.getLogger(__name__)
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -36,7 +38,7 @@ class ConflictItem(BaseModel):
 
     model_config = ConfigDict(extra="allow")
 
-    code: str
+    code: ConflictCode
     detail: str
 
 
@@ -129,7 +131,7 @@ class RuleConflict(DomainError):
         self.conflicts = list(conflicts)
 
     @classmethod
-    def one(cls, code: str, detail: str, **extra: Any) -> "RuleConflict":
+    def one(cls, code: ConflictCode, detail: str, **extra: Any) -> "RuleConflict":
         return cls([ConflictItem(code=code, detail=detail, **extra)])
 
     def extra(self) -> dict[str, Any]:
@@ -220,7 +222,9 @@ async def _on_integrity_error(_request: Request, exc: Exception) -> JSONResponse
         409,
         "The change conflicts with stored data.",
         slug="conflict",
-        conflicts=[{"code": "conflict", "detail": "A database constraint refused the change."}],
+        conflicts=[
+            {"code": ConflictCode.CONFLICT, "detail": "A database constraint refused the change."}
+        ],
     )
 
 

@@ -14,7 +14,7 @@ from api.common import clock
 from api.config import Settings
 from api.db import get_db, make_engine
 from api.main import create_app
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import TEST_SECRET
 from tests.databases import DatabaseFactory
 from tests.factories import auth_headers, make_user

@@ -6,16 +6,14 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.catalogue.models import in_values
 from api.common import clock
-from api.db import Base, IdMixin
-
-AUDIT_ACTIONS = ("read", "create", "update", "delete")
+from api.db import Base, IdMixin, in_values
+from api.vocabulary import AuditAction
 
 
 class AuditEvent(IdMixin, Base):
     __tablename__ = "audit_events"
-    __table_args__ = (CheckConstraint(in_values("action", AUDIT_ACTIONS), name="action"),)
+    __table_args__ = (CheckConstraint(in_values("action", AuditAction), name="action"),)
 
     at: Mapped[datetime] = mapped_column(default=clock.now, index=True)
     actor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)

@@ -2,7 +2,7 @@
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import Query
 
@@ -13,6 +13,7 @@ from api.common.routing import ApiRouter
 from api.common.schemas import ReadSchema
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES
+from api.vocabulary import AuditAction
 
 router = ApiRouter(prefix="/audit-events", tags=["audit"], responses=COMMON_RESPONSES)
 
@@ -21,7 +22,7 @@ class AuditEventRead(ReadSchema):
     id: uuid.UUID
     at: datetime
     actor_id: uuid.UUID | None
-    action: Literal["read", "create", "update", "delete"]
+    action: AuditAction
     patient_id: uuid.UUID | None
     resource: str
     resource_id: uuid.UUID | None

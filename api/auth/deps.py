@@ -15,7 +15,8 @@ from api.common.text import fit
 from api.config import Settings
 from api.db import DbSession
 from api.errors import Forbidden, NotAuthenticated
-from api.users.models import ADDRESS_LENGTH, Role, User
+from api.users.models import ADDRESS_LENGTH, User
+from api.vocabulary import Role
 
 TOKEN_URL = "/api/v1/auth/token"
 oauth2_scheme = OAuth2PasswordBearer(tokenUrl=TOKEN_URL, auto_error=False)

@@ -6,21 +6,13 @@ import uuid
 from sqlalchemy import JSON, CheckConstraint, Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base
-
-SIZE_CLASSES = ("small", "medium", "large")
-INDICATIONS = ("cellulite", "local_fat", "skin_rejuvenation", "face_lifting")
-CONTRAINDICATION_KINDS = ("absolute", "relative")
-
-
-def in_values(column: str, values: tuple[str, ...]) -> str:
-    """SQL for a CHECK that keeps `column` inside a vocabulary."""
-    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+from api.db import Base, in_values
+from api.vocabulary import ContraindicationKind, Indication, SizeClass
 
 
 class TreatmentArea(Base):
     __tablename__ = "treatment_areas"
-    __table_args__ = (CheckConstraint(in_values("size_class", SIZE_CLASSES), name="size_class"),)
+    __table_args__ = (CheckConstraint(in_values("size_class", SizeClass), name="size_class"),)
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(100))
@@ -72,7 +64,7 @@ class Formulation(Base):
 
 class FormulationIndication(Base):
     __tablename__ = "formulation_indications"
-    __table_args__ = (CheckConstraint(in_values("indication", INDICATIONS), name="indication"),)
+    __table_args__ = (CheckConstraint(in_values("indication", Indication), name="indication"),)
 
     formulation_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("formulations.id", ondelete="CASCADE"), primary_key=True
@@ -92,7 +84,7 @@ class FormulationIngredient(Base):
 
 class Contraindication(Base):
     __tablename__ = "contraindications"
-    __table_args__ = (CheckConstraint(in_values("kind", CONTRAINDICATION_KINDS), name="kind"),)
+    __table_args__ = (CheckConstraint(in_values("kind", ContraindicationKind), name="kind"),)
 
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(String(120))

@@ -12,12 +12,9 @@ from api.catalogue.schemas import (
     AllergenClassCreate,
     AllergenClassRead,
     ContraindicationCreate,
-    ContraindicationKind,
     ContraindicationRead,
     FormulationCreate,
     FormulationRead,
-    Indication,
-    SizeClass,
     SubstanceCreate,
     SubstanceRead,
     TreatmentAreaCreate,
@@ -27,6 +24,7 @@ from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
+from api.vocabulary import ContraindicationKind, Indication, SizeClass
 
 router = ApiRouter(tags=["catalogue"], responses=COMMON_RESPONSES)
 

@@ -1,19 +1,17 @@
 """Catalogue schemas: what the API shows of the reference data, and what admins may add."""
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, field_validator
 
 from api.common.schemas import ReadSchema, Schema
+from api.vocabulary import ContraindicationKind, Indication, SizeClass
 
 # PostgreSQL text cannot hold NUL; refusing it here keeps such input a 422, never a 500.
 NO_NUL = r"^[^\x00]*$"
 Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
-SizeClass = Literal["small", "medium", "large"]
-Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
-ContraindicationKind = Literal["absolute", "relative"]
 # Where an item's clinical facts come from (publications, product information, pharmacopoeia):
 # required when an admin adds an item, so that every fact of the catalogue can be checked.
 Source = Annotated[

@@ -14,7 +14,6 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session, selectinload
 
 from api.catalogue.models import (
-    INDICATIONS,
     AllergenClass,
     Contraindication,
     Formulation,
@@ -35,6 +34,7 @@ from api.catalogue.schemas import (
 )
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound, RuleConflict
+from api.vocabulary import ConflictCode, Indication
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -104,7 +104,7 @@ def formulation_out(formulation: Formulation) -> FormulationRead:
     return FormulationRead(
         id=formulation.id,
         name=formulation.name,
-        indications=[i for i in INDICATIONS if i in indications],
+        indications=[i for i in Indication if i in indications],
         ingredients=[
             IngredientRead(substance_code=i.substance_code, concentration=i.concentration)
             for i in sorted(formulation.ingredients, key=lambda i: i.substance_code)
@@ -178,7 +178,7 @@ def unknown_codes(
 
 def _ensure_new(db: Session, model: type[object], key: object, what: str) -> None:
     if db.get(model, key) is not None:
-        raise RuleConflict.one("already_exists", f"{what} {key!s} already exists.")
+        raise RuleConflict.one(ConflictCode.ALREADY_EXISTS, f"{what} {key!s} already exists.")
 
 
 def create_treatment_area(db: Session, data: TreatmentAreaCreate) -> TreatmentArea:
@@ -235,7 +235,9 @@ def create_formulation(db: Session, data: FormulationCreate) -> Formulation:
         select(func.count()).select_from(Formulation).where(Formulation.name == data.name)
     )
     if taken:
-        raise RuleConflict.one("already_exists", f"Formulation {data.name!r} already exists.")
+        raise RuleConflict.one(
+            ConflictCode.ALREADY_EXISTS, f"Formulation {data.name!r} already exists."
+        )
     formulation = Formulation(
         name=data.name,
         indications=[FormulationIndication(indication=i) for i in data.indications],

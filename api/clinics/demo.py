@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from api.catalogue.models import TreatmentArea
 from api.clinics.models import Clinic, ClinicPrice
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 if TYPE_CHECKING:
     from api.demo import DemoContext

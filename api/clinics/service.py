@@ -26,6 +26,7 @@ from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.models import Patient
 from api.practitioners.models import practitioner_clinics
 from api.users.models import user_clinics
+from api.vocabulary import ConflictCode
 
 EARTH_RADIUS_KM = 6371.0088  # mean radius (IUGG)
 KM_PER_DEGREE_LATITUDE = math.pi * EARTH_RADIUS_KM / 180
@@ -58,7 +59,7 @@ def update_clinic(db: Session, clinic: Clinic, data: ClinicUpdate) -> Clinic:
     new_currency = changes.get("currency")
     if new_currency is not None and new_currency != clinic.currency and _has_prices(db, clinic.id):
         raise RuleConflict.one(
-            "prices_in_currency",
+            ConflictCode.PRICES_IN_CURRENCY,
             f"The clinic has prices in {clinic.currency}; replace them with an empty list first.",
         )
     for field, value in changes.items():
@@ -84,14 +85,16 @@ def delete_clinic(db: Session, clinic: Clinic) -> None:
     }
     used_by = [name for name, stmt in referrers.items() if db.scalar(stmt)]
     if used_by:
-        raise RuleConflict.one("in_use", f"The clinic is referred to by {', '.join(used_by)}.")
+        raise RuleConflict.one(
+            ConflictCode.IN_USE, f"The clinic is referred to by {', '.join(used_by)}."
+        )
     try:
         # Plans and sessions (other domains) are guarded by their foreign keys.
         with db.begin_nested():
             db.execute(delete(Clinic).where(Clinic.id == clinic.id))
     except IntegrityError:
         raise RuleConflict.one(
-            "in_use", "The clinic is referred to by treatment plans or sessions."
+            ConflictCode.IN_USE, "The clinic is referred to by treatment plans or sessions."
         ) from None
     db.expunge(clinic)
 

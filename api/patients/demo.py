@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.patients.models import Allergy, Intake, IntakeCellulite, IntakeContraindication, Patient
 from api.patients.service import clinic_today, years_before
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 # Used only when no earlier step provided `ctx.objects["clinics"]`.
 FALLBACK_CLINICS: dict[str, dict[str, Any]] = {

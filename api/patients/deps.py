@@ -18,7 +18,8 @@ from api.auth.deps import CurrentUser, clinic_scope
 from api.db import DbSession
 from api.errors import NotFound
 from api.patients.models import Patient
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 
 def can_see_patient(user: User, patient: Patient) -> bool:

@@ -7,18 +7,14 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.catalogue.models import in_values
 from api.clinics.models import Clinic
-from api.db import Base, IdMixin, TimestampMixin
-
-SEXES = ("female", "male", "other", "unknown")
-SEVERITIES = ("mild", "moderate", "severe")
-ALLERGY_STATUSES = ("active", "inactive", "resolved")
+from api.db import Base, IdMixin, TimestampMixin, in_values
+from api.vocabulary import AllergyStatus, Severity, Sex
 
 
 class Patient(IdMixin, TimestampMixin, Base):
     __tablename__ = "patients"
-    __table_args__ = (CheckConstraint(in_values("sex", SEXES), name="sex"),)
+    __table_args__ = (CheckConstraint(in_values("sex", Sex), name="sex"),)
 
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
@@ -40,8 +36,8 @@ class Allergy(IdMixin, TimestampMixin, Base):
             " + (CASE WHEN substance_text IS NULL THEN 0 ELSE 1 END) = 1",
             name="exactly_one_allergen",
         ),
-        CheckConstraint(in_values("severity", SEVERITIES), name="severity"),
-        CheckConstraint(in_values("status", ALLERGY_STATUSES), name="status"),
+        CheckConstraint(in_values("severity", Severity), name="severity"),
+        CheckConstraint(in_values("status", AllergyStatus), name="status"),
     )
 
     patient_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("patients.id"), index=True)

@@ -22,7 +22,6 @@ from api.patients.deps import VisiblePatient
 from api.patients.schemas import (
     AllergyCreate,
     AllergyRead,
-    AllergyStatus,
     AllergyUpdate,
     IntakeCreate,
     IntakeRead,
@@ -30,6 +29,7 @@ from api.patients.schemas import (
     PatientRead,
     PatientUpdate,
 )
+from api.vocabulary import AllergyStatus
 
 router = ApiRouter(prefix="/patients", tags=["patients"], responses=COMMON_RESPONSES)
 

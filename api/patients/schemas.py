@@ -3,18 +3,16 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 
 import phonenumbers
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
 
-from api.catalogue.schemas import NO_NUL, Code, Indication
+from api.catalogue.schemas import NO_NUL, Code
 from api.common.schemas import IsoDate, ReadSchema, Schema
 from api.common.types import Bool
+from api.vocabulary import AllergyStatus, Indication, Severity, Sex
 
-Sex = Literal["female", "male", "other", "unknown"]
-Severity = Literal["mild", "moderate", "severe"]
-AllergyStatus = Literal["active", "inactive", "resolved"]
 PersonName = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
 ]
@@ -52,7 +50,7 @@ class PatientCreate(Schema):
     given_name: PersonName
     family_name: PersonName
     date_of_birth: IsoDate
-    sex: Sex = "unknown"
+    sex: Sex = Sex.UNKNOWN
     email: Email | None = None
     phone: Phone | None = None
     home_clinic_id: uuid.UUID
@@ -111,8 +109,8 @@ class AllergyCreate(Schema):
     allergen_class: Code | None = None
     substance_text: ShortText | None = None
     reaction: ShortText | None = None
-    severity: Severity = "moderate"
-    status: AllergyStatus = "active"
+    severity: Severity = Severity.MODERATE
+    status: AllergyStatus = AllergyStatus.ACTIVE
     noted_on: IsoDate | None = None
 
     @model_validator(mode="after")

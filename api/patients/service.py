@@ -15,7 +15,8 @@ from api.errors import Forbidden, InvalidInput
 from api.patients.deps import visible_patients_clause
 from api.patients.models import Patient
 from api.patients.schemas import PatientCreate, PatientRead, PatientUpdate
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 MAX_AGE_YEARS = 120
 

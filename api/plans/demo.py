@@ -27,7 +27,8 @@ from api.plans.models import CADENCE_DAYS, TreatmentPlan
 from api.plans.schemas import PlanCreate
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 if TYPE_CHECKING:
     from api.demo import DemoContext

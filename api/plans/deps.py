@@ -18,7 +18,8 @@ from api.errors import NotFound
 from api.patients.deps import visible_care_clause
 from api.patients.models import Patient
 from api.plans.models import TreatmentPlan
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 ConsentingUser = Annotated[
     User, Depends(require_roles(Role.ADMIN, Role.PRACTITIONER, Role.PATIENT))

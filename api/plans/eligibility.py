@@ -18,6 +18,7 @@ from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.safety.allergies import allergy_conflicts
 from api.users.models import User
+from api.vocabulary import Indication
 
 OTHER_INDICATIONS_SESSIONS = 10
 # Highest cellulite grade among the plan's areas → recommended number of sessions.
@@ -27,7 +28,7 @@ SESSIONS_BY_GRADE = {0: 6, 1: 6, 2: 12, 3: 20}
 def recommended_sessions(indication: str, grades: Iterable[int]) -> int:
     """Cellulite: 6 for grade 0–1 or no grade recorded, 12 for grade 2, 20 for grade 3 (the
     highest among the plan's areas); any other indication: 10."""
-    if indication != "cellulite":
+    if indication != Indication.CELLULITE:
         return OTHER_INDICATIONS_SESSIONS
     return SESSIONS_BY_GRADE[max(grades, default=0)]
 

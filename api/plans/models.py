@@ -7,21 +7,19 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.catalogue.models import INDICATIONS, in_values
-from api.db import Base, IdMixin, TimestampMixin
+from api.db import Base, IdMixin, TimestampMixin, in_values
+from api.vocabulary import Cadence, Indication, PlanStatus
 
-CADENCES = ("weekly", "twice_monthly")
-CADENCE_DAYS = {"weekly": 7, "twice_monthly": 14}
-PLAN_STATUSES = ("proposed", "active", "completed", "cancelled")
+CADENCE_DAYS: dict[str, int] = {Cadence.WEEKLY: 7, Cadence.TWICE_MONTHLY: 14}
 MAX_SESSIONS = 25
 
 
 class TreatmentPlan(IdMixin, TimestampMixin, Base):
     __tablename__ = "treatment_plans"
     __table_args__ = (
-        CheckConstraint(in_values("indication", INDICATIONS), name="indication"),
-        CheckConstraint(in_values("cadence", CADENCES), name="cadence"),
-        CheckConstraint(in_values("status", PLAN_STATUSES), name="status"),
+        CheckConstraint(in_values("indication", Indication), name="indication"),
+        CheckConstraint(in_values("cadence", Cadence), name="cadence"),
+        CheckConstraint(in_values("status", PlanStatus), name="status"),
         CheckConstraint(f"sessions_planned BETWEEN 1 AND {MAX_SESSIONS}", name="sessions_planned"),
         CheckConstraint("session_price > 0 AND total > 0", name="quote_positive"),
     )

@@ -26,12 +26,12 @@ from api.plans.schemas import (
     PlanCreate,
     PlanDetail,
     PlanRead,
-    PlanStatus,
     PlanUpdate,
     plan_detail,
     plan_read,
 )
 from api.users.models import User
+from api.vocabulary import PlanStatus
 
 RESOURCE = "treatment_plan"
 

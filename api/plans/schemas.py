@@ -3,7 +3,7 @@
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
@@ -13,10 +13,8 @@ from api.plans.models import MAX_SESSIONS, TreatmentPlan
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionWithFollowUps
 from api.users.models import User
+from api.vocabulary import Cadence, Indication, PlanStatus, SessionStatus
 
-Indication = Literal["cellulite", "local_fat", "skin_rejuvenation", "face_lifting"]
-Cadence = Literal["weekly", "twice_monthly"]
-PlanStatus = Literal["proposed", "active", "completed", "cancelled"]
 AreaCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
 SessionsPlanned = Annotated[int, Field(ge=1, le=MAX_SESSIONS)]
 Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
@@ -174,8 +172,8 @@ def plan_detail(
 ) -> PlanDetail:
     """`plan` with all its sessions (follow-ups loaded, as `viewer` may see them), counted
     from those sessions."""
-    booked = sum(1 for s in sessions if s.status != "cancelled")
-    completed = sum(1 for s in sessions if s.status == "completed")
+    booked = sum(1 for s in sessions if s.status != SessionStatus.CANCELLED)
+    completed = sum(1 for s in sessions if s.status == SessionStatus.COMPLETED)
     base = plan_read(plan, booked, completed)
     return PlanDetail(
         **base.model_dump(),

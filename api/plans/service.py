@@ -27,7 +27,8 @@ from api.plans.schemas import PlanCreate, PlanUpdate
 from api.safety import gates
 from api.sessions import transitions
 from api.sessions.models import TreatmentSession
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import ConflictCode, PlanStatus, Role, SessionStatus
 
 
 def _apply_quote(plan: TreatmentPlan, q: Quote) -> None:
@@ -75,7 +76,7 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
         formulation_id=terms.formulation.id,
         cadence=data.cadence,
         sessions_planned=sessions,
-        status="proposed",
+        status=PlanStatus.PROPOSED,
         override_reason=data.override_reason if by_practitioner else None,
         override_codes=(
             eligibility.override_codes(intake) if by_practitioner and data.override_reason else []
@@ -94,7 +95,7 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
 
 
 def _invalid_transition(detail: str) -> RuleConflict:
-    return RuleConflict.one("invalid_transition", detail)
+    return RuleConflict.one(ConflictCode.INVALID_TRANSITION, detail)
 
 
 def count_sessions(db: Session, plan_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, tuple[int, int]]:
@@ -104,8 +105,8 @@ def count_sessions(db: Session, plan_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID
     rows = db.execute(
         select(
             TreatmentSession.plan_id,
-            func.sum(case((TreatmentSession.status != "cancelled", 1), else_=0)),
-            func.sum(case((TreatmentSession.status == "completed", 1), else_=0)),
+            func.sum(case((TreatmentSession.status != SessionStatus.CANCELLED, 1), else_=0)),
+            func.sum(case((TreatmentSession.status == SessionStatus.COMPLETED, 1), else_=0)),
         )
         .where(TreatmentSession.plan_id.in_(plan_ids))
         .group_by(TreatmentSession.plan_id)
@@ -120,7 +121,7 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
     relative contraindications it covered when given; a new one counts only from a
     practitioner's account and covers those of the latest intake. `sessions_planned`
     cannot go below the sessions already booked (`plan_full`)."""
-    if plan.status != "proposed":
+    if plan.status != PlanStatus.PROPOSED:
         raise _invalid_transition(f"A {plan.status} plan can no longer be changed.")
     fields = data.model_fields_set
     area_codes = (
@@ -157,7 +158,7 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
     booked, _ = count_sessions(db, [plan.id])[plan.id]
     if sessions < booked:
         raise RuleConflict.one(
-            "plan_full",
+            ConflictCode.PLAN_FULL,
             f"The plan already has {booked} sessions booked; sessions_planned cannot be "
             f"{sessions}.",
         )
@@ -183,17 +184,17 @@ def update_plan(db: Session, plan: TreatmentPlan, data: PlanUpdate, user: User) 
 def consent(db: Session, plan: TreatmentPlan, signed_at: datetime | None, user: User) -> None:
     """Record consent: `proposed` → `active`. A second consent, or consent to a cancelled or
     completed plan, is an invalid transition; `signed_at` (default now) cannot be in the future."""
-    if plan.status != "proposed":
+    if plan.status != PlanStatus.PROPOSED:
         detail = (
             "The plan is already consented to."
-            if plan.status == "active"
+            if plan.status == PlanStatus.ACTIVE
             else f"A {plan.status} plan cannot be consented to."
         )
         raise _invalid_transition(detail)
     now = clock.now()
     if signed_at is not None and signed_at > now:
         raise InvalidInput(["body", "signed_at"], "signed_at cannot be in the future.")
-    plan.status = "active"
+    plan.status = PlanStatus.ACTIVE
     plan.consented_at = signed_at or now
     plan.consented_by = user.id
     _touch(plan)
@@ -203,10 +204,10 @@ def consent(db: Session, plan: TreatmentPlan, signed_at: datetime | None, user: 
 def cancel_plan(db: Session, plan: TreatmentPlan, reason: str) -> list[TreatmentSession]:
     """Cancel a proposed or active plan and, in the same transaction, every session of it
     still to come (booked or checked in, starting after now); returns those sessions."""
-    if plan.status in ("completed", "cancelled"):
+    if plan.status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED):
         raise _invalid_transition(f"A {plan.status} plan cannot be cancelled.")
     now = clock.now()
-    plan.status = "cancelled"
+    plan.status = PlanStatus.CANCELLED
     plan.cancelled_at = now
     plan.cancel_reason = reason
     _touch(plan)
@@ -231,7 +232,7 @@ def mark_completed_if_done(db: Session, plan: TreatmentPlan) -> bool:
     or checked in) and at least one completed (a no-show takes its place in the course; it
     is not made up by an extra session). Call after a session completes; returns whether
     the plan just completed."""
-    if plan.status != "active":
+    if plan.status != PlanStatus.ACTIVE:
         return False
     by_status = dict(
         db.execute(
@@ -242,11 +243,11 @@ def mark_completed_if_done(db: Session, plan: TreatmentPlan) -> bool:
         .tuples()
         .all()
     )
-    held = sum(n for status, n in by_status.items() if status != "cancelled")
-    still_open = by_status.get("booked", 0) + by_status.get("checked_in", 0)
-    if held < plan.sessions_planned or still_open or not by_status.get("completed"):
+    held = sum(n for status, n in by_status.items() if status != SessionStatus.CANCELLED)
+    still_open = by_status.get(SessionStatus.BOOKED, 0) + by_status.get(SessionStatus.CHECKED_IN, 0)
+    if held < plan.sessions_planned or still_open or not by_status.get(SessionStatus.COMPLETED):
         return False
-    plan.status = "completed"
+    plan.status = PlanStatus.COMPLETED
     _touch(plan)
     db.flush()
     return True

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.clinics.demo import demo_account
 from api.practitioners.models import MESOTHERAPY, Practitioner, WorkingHours
 from api.practitioners.schedule import to_minutes
-from api.users.models import Role
+from api.vocabulary import Role
 
 if TYPE_CHECKING:
     from api.demo import DemoContext

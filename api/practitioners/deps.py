@@ -10,7 +10,7 @@ from api.db import DbSession
 from api.errors import Forbidden
 from api.practitioners import service
 from api.practitioners.models import Practitioner
-from api.users.models import Role
+from api.vocabulary import Role
 
 
 def readable_practitioner(

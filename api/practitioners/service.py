@@ -14,6 +14,7 @@ from api.errors import InvalidInput, NotFound, RuleConflict
 from api.practitioners.models import Practitioner, WorkingHours, practitioner_clinics
 from api.practitioners.schemas import PractitionerCreate, PractitionerUpdate
 from api.users.models import User
+from api.vocabulary import ConflictCode
 
 
 def get_practitioner(db: Session, practitioner_id: uuid.UUID) -> Practitioner:
@@ -78,7 +79,8 @@ def _ensure_license_free(
         stmt = stmt.where(Practitioner.id != practitioner_id)
     if db.scalar(stmt):
         raise RuleConflict.one(
-            "license_exists", "Another practitioner holds this licence number of this authority."
+            ConflictCode.LICENSE_EXISTS,
+            "Another practitioner holds this licence number of this authority.",
         )
 
 
@@ -129,13 +131,15 @@ def delete_practitioner(db: Session, practitioner: Practitioner) -> None:
     session refers to stays (409): deactivate them with `active: false` instead."""
     linked = select(func.count()).select_from(User).where(User.practitioner_id == practitioner.id)
     if db.scalar(linked):
-        raise RuleConflict.one("in_use", "A user account is linked to this practitioner.")
+        raise RuleConflict.one(
+            ConflictCode.IN_USE, "A user account is linked to this practitioner."
+        )
     try:
         # Plans and sessions (other domains) are guarded by their foreign keys.
         with db.begin_nested():
             db.execute(delete(Practitioner).where(Practitioner.id == practitioner.id))
     except IntegrityError:
         raise RuleConflict.one(
-            "in_use", "Treatment plans or sessions refer to this practitioner."
+            ConflictCode.IN_USE, "Treatment plans or sessions refer to this practitioner."
         ) from None
     db.expunge(practitioner)

@@ -51,6 +51,7 @@ from sqlalchemy.orm import Session
 from api.catalogue.models import AllergenClass, Substance, substance_allergen_classes
 from api.errors import ConflictItem
 from api.patients.models import Allergy
+from api.vocabulary import AllergyStatus, ConflictCode
 
 _PARENTHESES = re.compile(r"\(([^)]*)\)")
 # Anything but a letter or a digit separates words; `_` too, so `l_carnitine` is two words.
@@ -247,7 +248,7 @@ def allergy_conflicts(
     active = list(
         db.scalars(
             select(Allergy)
-            .where(Allergy.patient_id == patient_id, Allergy.status == "active")
+            .where(Allergy.patient_id == patient_id, Allergy.status == AllergyStatus.ACTIVE)
             .order_by(Allergy.created_at, Allergy.id)
         )
     )
@@ -267,7 +268,7 @@ def allergy_conflicts(
                 )
                 conflicts.append(
                     ConflictItem(
-                        code="allergy",
+                        code=ConflictCode.ALLERGY,
                         detail=f"Active allergy to {cover.label} covers {name}{why}.",
                         substance_code=code,
                     )

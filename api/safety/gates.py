@@ -25,6 +25,7 @@ from api.errors import ConflictItem
 from api.patients.models import Allergy, Intake, IntakeContraindication, Patient
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
+from api.vocabulary import AllergyStatus, ConflictCode, ContraindicationKind
 
 ADULT_AGE = 18
 
@@ -60,7 +61,7 @@ def age_conflicts(date_of_birth: date, day: date) -> list[ConflictItem]:
         return []
     return [
         ConflictItem(
-            code="under_age",
+            code=ConflictCode.UNDER_AGE,
             detail=f"The patient is {age} on {day.isoformat()}; treatment needs 18 or older.",
         )
     ]
@@ -85,7 +86,9 @@ def intake_conflicts(intake: Intake | None) -> list[ConflictItem]:
     """A plan needs an intake on record."""
     if intake is not None:
         return []
-    return [ConflictItem(code="no_intake", detail="The patient has no intake on record.")]
+    return [
+        ConflictItem(code=ConflictCode.NO_INTAKE, detail="The patient has no intake on record.")
+    ]
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ def _contraindication_items(
 ) -> list[ConflictItem]:
     conflicts = []
     for entry in sorted(entries, key=lambda e: e.code):
-        if entry.kind == "absolute":
+        if entry.kind == ContraindicationKind.ABSOLUTE:
             detail = f"Absolute contraindication in the latest intake: {entry.name}."
         elif entry.code in covered:
             continue
@@ -148,7 +151,9 @@ def _contraindication_items(
         else:
             continue
         conflicts.append(
-            ConflictItem(code="contraindication", detail=detail, contraindication_code=entry.code)
+            ConflictItem(
+                code=ConflictCode.CONTRAINDICATION, detail=detail, contraindication_code=entry.code
+            )
         )
     return conflicts
 
@@ -182,19 +187,19 @@ def licence_and_qualification_conflicts(
     conflicts = []
     if not practitioner.active:
         conflicts.append(
-            ConflictItem(code="not_qualified", detail="The practitioner is not active.")
+            ConflictItem(code=ConflictCode.NOT_QUALIFIED, detail="The practitioner is not active.")
         )
     if MESOTHERAPY not in practitioner.qualifications:
         conflicts.append(
             ConflictItem(
-                code="not_qualified",
+                code=ConflictCode.NOT_QUALIFIED,
                 detail="The practitioner is not qualified in mesotherapy.",
             )
         )
     if day is not None and not practitioner.is_licensed_on(day):
         conflicts.append(
             ConflictItem(
-                code="licence",
+                code=ConflictCode.LICENCE,
                 detail=(
                     f"The practitioner's licence expired on "
                     f"{practitioner.license_expires_on.isoformat()} "
@@ -205,7 +210,7 @@ def licence_and_qualification_conflicts(
     if not (_works_at(practitioner, clinic.id) if works_there is None else works_there):
         conflicts.append(
             ConflictItem(
-                code="not_qualified",
+                code=ConflictCode.NOT_QUALIFIED,
                 detail=f"The practitioner does not work at the clinic {clinic.name}.",
             )
         )
@@ -221,7 +226,7 @@ def indication_conflicts(
     meant = ", ".join(sorted(formulation_indications)) or "nothing"
     return [
         ConflictItem(
-            code="not_indicated",
+            code=ConflictCode.NOT_INDICATED,
             detail=f"The formulation is meant for {meant}, not {indication}.",
         )
     ]
@@ -240,7 +245,7 @@ def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
 def has_active_allergy(patient_id: Any) -> Exists:
     """Whether the patient (an id, or a column to correlate with) has any active allergy: the
     one condition under which the allergy check can find anything."""
-    return exists().where(Allergy.patient_id == patient_id, Allergy.status == "active")
+    return exists().where(Allergy.patient_id == patient_id, Allergy.status == AllergyStatus.ACTIVE)
 
 
 def plan_allergy_conflicts(

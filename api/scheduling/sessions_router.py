@@ -30,7 +30,8 @@ from api.scheduling.schemas import (
 )
 from api.sessions.lookup import LocatedSession, visible_session
 from api.sessions.models import TreatmentSession
-from api.sessions.schemas import SessionRead, SessionStatus
+from api.sessions.schemas import SessionRead
+from api.vocabulary import SessionStatus
 
 router = ApiRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
 

@@ -8,7 +8,8 @@ from fastapi import Depends
 from api.auth.deps import CurrentUser, require_roles
 from api.db import DbSession
 from api.sessions.lookup import LocatedSession, visible_session
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 
 # Follow-ups are reported by the clinician (practitioner or admin) or by the patient themself.
 ReportingUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.PRACTITIONER, Role.PATIENT))]

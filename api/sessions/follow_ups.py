@@ -14,6 +14,7 @@ from api.sessions.lookup import LocatedSession
 from api.sessions.models import FollowUp
 from api.sessions.schemas import FollowUpCreate
 from api.users.models import User
+from api.vocabulary import ConflictCode, SessionStatus
 
 
 def clinic_today(timezone: str) -> date:
@@ -28,9 +29,9 @@ def record_follow_up(
     `invalid_transition`), and `reported_on` runs from the session's clinic-local date to the
     clinic-local today (else 422); it defaults to today."""
     session = located.session
-    if session.status != "completed":
+    if session.status != SessionStatus.COMPLETED:
         raise RuleConflict.one(
-            "invalid_transition",
+            ConflictCode.INVALID_TRANSITION,
             f"Follow-ups are reported for completed sessions; this one is {session.status}.",
             status=session.status,
         )

@@ -14,21 +14,19 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.catalogue.models import in_values
-from api.db import Base, IdMixin, TimestampMixin
+from api.db import Base, IdMixin, TimestampMixin, in_values
+from api.vocabulary import Bruising, SessionStatus
 
 if TYPE_CHECKING:
     from api.plans.models import TreatmentPlan
 
 SESSION_LENGTH = timedelta(minutes=45)
-SESSION_STATUSES = ("booked", "checked_in", "completed", "cancelled", "no_show")
-BRUISING = ("none", "mild", "moderate", "severe")
 
 
 class TreatmentSession(IdMixin, TimestampMixin, Base):
     __tablename__ = "sessions"
     __table_args__ = (
-        CheckConstraint(in_values("status", SESSION_STATUSES), name="status"),
+        CheckConstraint(in_values("status", SessionStatus), name="status"),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         CheckConstraint("buffer_ends_at >= ends_at", name="buffer_after_end"),
         Index(None, "practitioner_id", "starts_at"),
@@ -44,7 +42,7 @@ class TreatmentSession(IdMixin, TimestampMixin, Base):
     ends_at: Mapped[datetime]
     # ends_at plus the clinic's buffer at booking time: the practitioner is busy until then.
     buffer_ends_at: Mapped[datetime]
-    status: Mapped[str] = mapped_column(String(12), default="booked")
+    status: Mapped[str] = mapped_column(String(12), default=SessionStatus.BOOKED)
     created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
     cancelled_at: Mapped[datetime | None]
     cancel_reason: Mapped[str | None] = mapped_column(Text)
@@ -83,7 +81,7 @@ class TreatmentSession(IdMixin, TimestampMixin, Base):
 class FollowUp(IdMixin, TimestampMixin, Base):
     __tablename__ = "follow_ups"
     __table_args__ = (
-        CheckConstraint(in_values("bruising", BRUISING), name="bruising"),
+        CheckConstraint(in_values("bruising", Bruising), name="bruising"),
         CheckConstraint("soreness BETWEEN 0 AND 10", name="soreness"),
         CheckConstraint("days_lasted BETWEEN 0 AND 14", name="days_lasted"),
     )

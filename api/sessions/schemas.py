@@ -7,17 +7,15 @@ Times are sent in the clinic's own offset of the day: build a `SessionRead` with
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
 from api.common.schemas import IsoDate, ReadSchema, Schema
 from api.sessions.models import FollowUp, TreatmentSession
-from api.users.models import Role, User
-
-SessionStatus = Literal["booked", "checked_in", "completed", "cancelled", "no_show"]
-Bruising = Literal["none", "mild", "moderate", "severe"]
+from api.users.models import User
+from api.vocabulary import Bruising, Role, SessionStatus
 
 
 class FollowUpCreate(Schema):

@@ -18,19 +18,22 @@ from datetime import datetime, timedelta
 
 from api.errors import ConflictItem, InvalidInput, RuleConflict
 from api.sessions.models import TreatmentSession
+from api.vocabulary import ConflictCode, PlanStatus, SessionStatus
 
 CHECK_IN_OPENS = timedelta(hours=1)
 LATE_CANCELLATION = timedelta(hours=24)
 # A session still to be done: a plan's cancellation takes it along.
-OPEN_STATUSES = ("booked", "checked_in")
+OPEN_STATUSES = (SessionStatus.BOOKED, SessionStatus.CHECKED_IN)
 
 
 def _invalid(session: TreatmentSession, action: str) -> RuleConflict:
-    return RuleConflict.one("invalid_transition", f"A {session.status} session cannot be {action}.")
+    return RuleConflict.one(
+        ConflictCode.INVALID_TRANSITION, f"A {session.status} session cannot be {action}."
+    )
 
 
 def _cancelled(session: TreatmentSession, reason: str, now: datetime) -> None:
-    session.status = "cancelled"
+    session.status = SessionStatus.CANCELLED
     session.cancelled_at = now
     session.cancel_reason = reason
     session.late_cancellation = session.starts_at - now < LATE_CANCELLATION
@@ -38,7 +41,7 @@ def _cancelled(session: TreatmentSession, reason: str, now: datetime) -> None:
 
 def cancel(session: TreatmentSession, reason: str, now: datetime) -> None:
     """booked → cancelled; late when under `LATE_CANCELLATION` before the start."""
-    if session.status != "booked":
+    if session.status != SessionStatus.BOOKED:
         raise _invalid(session, "cancelled")
     _cancelled(session, reason, now)
 
@@ -54,11 +57,11 @@ def cancel_with_plan(session: TreatmentSession, plan_reason: str, now: datetime)
 def check_in_open(session: TreatmentSession, now: datetime) -> None:
     """The checks of `check_in` that need nothing but the session: it is booked and `now` is
     within the window (so a caller can refuse before reading the plan and running the gates)."""
-    if session.status != "booked":
+    if session.status != SessionStatus.BOOKED:
         raise _invalid(session, "checked in")
     if not (session.starts_at - CHECK_IN_OPENS <= now <= session.ends_at):
         raise RuleConflict.one(
-            "invalid_transition",
+            ConflictCode.INVALID_TRANSITION,
             "Check-in is open from one hour before the start until the end of the session.",
         )
 
@@ -72,11 +75,13 @@ def check_in(
     """booked → checked_in, within the window, for an active (consented) plan whose safety
     gates found nothing."""
     check_in_open(session, now)
-    if plan_status != "active":
-        raise RuleConflict.one("consent_required", "The plan has no consent (it is not active).")
+    if plan_status != PlanStatus.ACTIVE:
+        raise RuleConflict.one(
+            ConflictCode.CONSENT_REQUIRED, "The plan has no consent (it is not active)."
+        )
     if gate_conflicts:
         raise RuleConflict(gate_conflicts)
-    session.status = "checked_in"
+    session.status = SessionStatus.CHECKED_IN
     session.checked_in_at = now
 
 
@@ -89,14 +94,14 @@ def complete(
 ) -> None:
     """checked_in → completed with the areas treated (each an area of the plan, else 422) and
     notes."""
-    if session.status != "checked_in":
+    if session.status != SessionStatus.CHECKED_IN:
         raise _invalid(session, "completed")
     unknown = sorted(set(areas) - set(plan_areas))
     if unknown:
         raise InvalidInput(
             ["body", "areas_treated"], f"Not areas of the plan: {', '.join(unknown)}."
         )
-    session.status = "completed"
+    session.status = SessionStatus.COMPLETED
     session.completed_at = now
     session.areas_treated = list(dict.fromkeys(areas))
     session.notes = notes
@@ -104,14 +109,16 @@ def complete(
 
 def no_show(session: TreatmentSession, now: datetime) -> None:
     """booked → no_show, only once the start has passed."""
-    if session.status != "booked":
+    if session.status != SessionStatus.BOOKED:
         raise _invalid(session, "marked no-show")
     if now < session.starts_at:
-        raise RuleConflict.one("invalid_transition", "A no-show is marked only after the start.")
-    session.status = "no_show"
+        raise RuleConflict.one(
+            ConflictCode.INVALID_TRANSITION, "A no-show is marked only after the start."
+        )
+    session.status = SessionStatus.NO_SHOW
 
 
 def ensure_reschedulable(session: TreatmentSession) -> None:
     """Only a booked session moves."""
-    if session.status != "booked":
+    if session.status != SessionStatus.BOOKED:
         raise _invalid(session, "rescheduled")

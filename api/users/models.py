@@ -1,24 +1,15 @@
 """User accounts: who may log in, with which role, tied to which clinics or records."""
 
-import enum
 import uuid
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.catalogue.models import in_values
 from api.clinics.models import Clinic
 from api.common import clock
-from api.db import Base, IdMixin, TimestampMixin
-
-
-class Role(enum.StrEnum):
-    ADMIN = "admin"
-    RECEPTIONIST = "receptionist"
-    PRACTITIONER = "practitioner"
-    PATIENT = "patient"
-
+from api.db import Base, IdMixin, TimestampMixin, in_values
+from api.vocabulary import Role
 
 STAFF_ROLES = (Role.RECEPTIONIST, Role.PRACTITIONER)
 EMAIL_LENGTH = 254
@@ -35,7 +26,7 @@ user_clinics = Table(
 class User(IdMixin, TimestampMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
-        CheckConstraint(in_values("role", tuple(r.value for r in Role)), name="role"),
+        CheckConstraint(in_values("role", Role), name="role"),
         CheckConstraint(
             "practitioner_id IS NULL OR role = 'practitioner'", name="practitioner_link"
         ),

@@ -12,8 +12,8 @@ from api.common.routing import ApiRouter
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.users import service
-from api.users.models import Role
 from api.users.schemas import UserCreate, UserRead, UserUpdate
+from api.vocabulary import Role
 
 router = ApiRouter(prefix="/users", tags=["users"], responses=COMMON_RESPONSES)
 

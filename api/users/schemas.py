@@ -7,7 +7,7 @@ from pydantic import EmailStr, Field
 
 from api.common.schemas import ReadSchema, Schema
 from api.common.types import Bool
-from api.users.models import Role
+from api.vocabulary import Role
 
 Password = Field(min_length=8, max_length=200)
 

@@ -13,8 +13,9 @@ from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.models import Patient
 from api.practitioners.models import Practitioner
-from api.users.models import STAFF_ROLES, Role, User
+from api.users.models import STAFF_ROLES, User
 from api.users.schemas import UserCreate, UserUpdate
+from api.vocabulary import ConflictCode, Role
 
 
 def normalize_email(email: str) -> str:
@@ -59,14 +60,16 @@ def _ensure_link_free(
     if user_id is not None:
         stmt = stmt.where(User.id != user_id)
     if db.scalar(stmt):
-        raise RuleConflict.one("account_exists", f"Another account is already linked ({column}).")
+        raise RuleConflict.one(
+            ConflictCode.ACCOUNT_EXISTS, f"Another account is already linked ({column})."
+        )
 
 
 def create_user(db: Session, data: UserCreate) -> User:
     """Create an account; the email is unique (case-insensitive) and links must exist."""
     email = normalize_email(data.email)
     if find_by_email(db, email) is not None:
-        raise RuleConflict.one("account_exists", "An account with this email exists.")
+        raise RuleConflict.one(ConflictCode.ACCOUNT_EXISTS, "An account with this email exists.")
     clinics = _clinics(db, data.role, data.clinic_ids)
     _check_links(db, data.role, data.practitioner_id, data.patient_id)
     _ensure_link_free(db, None, "practitioner_id", data.practitioner_id)

@@ -13,7 +13,7 @@ from api.catalogue.models import (
 )
 from api.config import Settings
 from api.db import make_engine
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.databases import DatabaseFactory, migrate
 from tests.factories import auth_headers, make_user
 from tests.helpers import count

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from api.catalogue.models import AllergenClass, Substance
 from api.config import Settings
 from api.db import make_engine
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.databases import DatabaseFactory, alembic_config
 from tests.factories import auth_headers, make_user
 

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic, ClinicPrice
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.clinics.helpers import clinic_body
 from tests.factories import (
     auth_headers,

@@ -12,7 +12,8 @@ from api.common.money import fits_currency
 from api.demo import DemoContext
 from api.practitioners.demo import seed_practitioners
 from api.practitioners.models import Practitioner, WorkingHours
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 from tests.factories import make_user
 
 

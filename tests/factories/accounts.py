@@ -10,7 +10,8 @@ from api.auth.passwords import hash_password
 from api.auth.tokens import issue_access_token
 from api.clinics.models import Clinic
 from api.config import Settings
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 from tests.factories.sequence import sequence
 
 PASSWORD = "correct-horse-battery"

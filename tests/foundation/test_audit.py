@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.audit.service import Auditor
 from api.common import clock
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_user
 
 

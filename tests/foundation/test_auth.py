@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from api.common import clock
 from api.config import Settings
-from api.users.models import LoginFailure, Role
+from api.users.models import LoginFailure
+from api.vocabulary import Role
 from tests.factories import PASSWORD, auth_headers, make_user
 
 TOKEN_URL = "/api/v1/auth/token"

@@ -8,7 +8,7 @@ from pydantic import AwareDatetime, BaseModel
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_user
 
 PROBLEM = "application/problem+json"

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.config import Settings
 from api.errors import MAX_LISTED_ERRORS
 from api.practitioners.schemas import MAX_WORKING_HOURS
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE
 from tests.databases import DatabaseFactory
 from tests.factories import auth_headers, make_clinic, make_practitioner, make_user

@@ -15,7 +15,8 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from api.auth import passwords, service
 from api.db import make_engine
-from api.users.models import LoginFailure, Role
+from api.users.models import LoginFailure
+from api.vocabulary import Role
 from tests.databases import DatabaseFactory
 from tests.factories import PASSWORD, make_user
 from tests.servers import server

@@ -17,6 +17,7 @@ from api.config import Settings
 from api.db import DbSession, make_engine
 from api.errors import RuleConflict
 from api.main import create_app
+from api.vocabulary import ConflictCode
 from tests.constants import TEST_SECRET
 from tests.databases import DatabaseFactory
 
@@ -29,7 +30,7 @@ def _writing_route() -> APIRouter:
         db.add(TreatmentArea(code=code, name=code, size_class="small"))
         db.flush()
         if fail:
-            raise RuleConflict.one("test_only", "Refused after writing.")
+            raise RuleConflict.one(ConflictCode.CONFLICT, "Refused after writing.")
         return {"code": code}
 
     return router

@@ -8,7 +8,7 @@ from httpx import Response
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_clinic, make_patient, make_user
 
 

@@ -7,7 +7,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_clinic, make_user
 
 

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from api.clinics.models import Clinic
 from api.config import Settings
 from api.patients.models import Patient
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_clinic, make_patient, make_user
 
 

@@ -11,7 +11,8 @@ from api.clinics.models import Clinic
 from api.config import Settings
 from api.patients.models import Patient
 from api.practitioners.models import Practitioner
-from api.users.models import Role, User
+from api.users.models import User
+from api.vocabulary import Role
 from tests.constants import CELLULITE_DRAINING, EUR_PRICES
 from tests.factories import (
     auth_headers,

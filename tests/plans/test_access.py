@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import EUR_PRICES
 from tests.factories import make_clinic, make_intake, make_patient, make_practitioner, make_user
 from tests.plans.helpers import World

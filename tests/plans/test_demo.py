@@ -8,7 +8,7 @@ from sqlalchemy.orm import Session
 from api.demo import DemoContext
 from api.plans.demo import seed_plans
 from api.plans.models import TreatmentPlan
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import make_clinic, make_intake, make_patient, make_practitioner, make_user
 
 

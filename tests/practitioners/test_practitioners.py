@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from api.config import Settings
 from api.practitioners.models import Practitioner, WorkingHours
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import (
     auth_headers,
     make_clinic,

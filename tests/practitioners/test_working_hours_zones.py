@@ -20,7 +20,7 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.config import Settings
 from api.practitioners.models import Practitioner
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import (
     auth_headers,
     make_clinic,

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Session
 
 from api.common import clock
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import TEST_SECRET
 from tests.factories import auth_headers, make_user
 from tests.scheduling.helpers import NOW, Setup, make_setup

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.config import Settings
 from api.scheduling.availability import find_slots
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE
 from tests.factories import (
     auth_headers,

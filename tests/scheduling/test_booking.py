@@ -10,7 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from api.config import Settings
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE
 from tests.factories import (
     auth_headers,

@@ -15,7 +15,7 @@ from api.common import clock
 from api.config import Settings
 from api.idempotency.models import IdempotencyRecord
 from api.sessions.models import TreatmentSession
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE
 from tests.factories import (
     auth_headers,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from api.common import clock
 from api.config import Settings
 from api.idempotency.models import IdempotencyRecord
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import auth_headers, make_user
 from tests.scheduling.helpers import NOW, TUESDAY, Setup, book, codes, count_sessions
 

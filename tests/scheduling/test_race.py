@@ -17,7 +17,7 @@ from api.db import make_engine
 from api.errors import RuleConflict
 from api.scheduling.booking import flush_booking
 from api.sessions.models import TreatmentSession
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE, TEST_SECRET
 from tests.databases import DatabaseFactory
 from tests.factories import (

@@ -12,7 +12,7 @@ from api.common import clock
 from api.config import Settings
 from api.plans.models import TreatmentPlan
 from api.sessions.models import TreatmentSession
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import (
     auth_headers,
     make_allergy,

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
 from api.sessions.models import FollowUp
-from api.users.models import Role
+from api.vocabulary import Role
 from tests.factories import make_clinic, make_patient, make_plan, make_practitioner, make_user
 from tests.sessions.helpers import FollowUpWorld, completed_session
 
