@@ -1,9 +1,9 @@
 """/api/v1/clinics: the clinic finder (no login) and clinic administration (admins)."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
 from api.auth.deps import AdminUser
 from api.clinics import service
@@ -18,7 +18,7 @@ from api.clinics.schemas import (
     PriceListIn,
     PriceOut,
 )
-from api.common.etag import check_if_match, set_etag
+from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.money import format_money
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
@@ -37,9 +37,6 @@ PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: problem_doc("Unknown clinic."),
     422: problem_doc("Malformed or out-of-bounds input."),
 }
-IfMatch = Annotated[
-    str | None, Header(max_length=2000, description="The `ETag` you read; a stale one is 412.")
-]
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
 }

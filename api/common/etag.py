@@ -3,10 +3,25 @@
 import hashlib
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import Response
+from fastapi import Header, Response
 
 from api.errors import PreconditionFailed
+
+# Our tags are 34 characters; a list of a few of them, weak or strong, fits well within this.
+IF_MATCH_MAX_LENGTH = 2000
+
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        max_length=IF_MATCH_MAX_LENGTH,
+        description="The `ETag` you read (`*` matches any); a stale one is 412.",
+    ),
+]
+"""The optional `If-Match` header of a PATCH: `if_match: IfMatch = None`, then
+`check_if_match`."""
 
 
 def etag_for(resource_id: uuid.UUID, updated_at: datetime, *state: object) -> str:

@@ -7,12 +7,12 @@ is; a patient that the caller may not see is 404.
 import uuid
 from typing import Annotated
 
-from fastapi import Header, Query, Response, status
+from fastapi import Query, Response, status
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.catalogue.schemas import NO_NUL
-from api.common.etag import check_if_match, set_etag
+from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -32,8 +32,6 @@ from api.patients.schemas import (
 from api.vocabulary import AllergyStatus
 
 router = ApiRouter(prefix="/patients", tags=["patients"], responses=COMMON_RESPONSES)
-
-IfMatch = Annotated[str | None, Header(description="ETag of the version being changed.")]
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a patient")

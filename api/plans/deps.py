@@ -8,7 +8,7 @@ own plans. A plan the caller may not see answers 404, as if it did not exist.
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -69,15 +69,3 @@ def get_plan_to_change(db: DbSession, user: CurrentUser, plan_id: uuid.UUID) -> 
 
 VisiblePlan = Annotated[TreatmentPlan, Depends(get_visible_plan)]
 PlanToChange = Annotated[TreatmentPlan, Depends(get_plan_to_change)]
-
-
-async def if_match(
-    value: Annotated[
-        str | None,
-        Header(alias="If-Match", max_length=2000, description="ETag of the version you read."),
-    ] = None,
-) -> str | None:
-    return value
-
-
-IfMatch = Annotated[str | None, Depends(if_match)]

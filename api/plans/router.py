@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from api.audit.service import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser
-from api.common.etag import check_if_match, set_etag
+from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -15,7 +15,6 @@ from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPON
 from api.plans import service
 from api.plans.deps import (
     ConsentingUser,
-    IfMatch,
     PlanToChange,
     VisiblePlan,
 )
@@ -96,8 +95,8 @@ def update_plan(
     plan: PlanToChange,
     auditor: AuditorDep,
     body: PlanUpdate,
-    if_match: IfMatch,
     response: Response,
+    if_match: IfMatch = None,
 ) -> PlanDetail:
     check_if_match(if_match, plan.id, plan.updated_at)
     service.update_plan(db, plan, body, user)

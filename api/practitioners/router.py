@@ -2,12 +2,12 @@
 hours and time off (admins, or the practitioner themself)."""
 
 import uuid
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
 from api.auth.deps import AdminUser, CurrentUser
-from api.common.etag import check_if_match, set_etag
+from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -27,9 +27,6 @@ from api.practitioners.schemas import (
 
 router = ApiRouter(prefix="/practitioners", tags=["practitioners"], responses=COMMON_RESPONSES)
 
-IfMatch = Annotated[
-    str | None, Header(max_length=2000, description="The `ETag` you read; a stale one is 412.")
-]
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
 }

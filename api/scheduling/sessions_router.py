@@ -3,11 +3,11 @@
 import uuid
 from typing import Annotated
 
-from fastapi import Header, Query, Response, status
+from fastapi import Query, Response, status
 
 from api.audit.service import Auditor, AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
-from api.common.etag import check_if_match
+from api.common.etag import IfMatch, check_if_match
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -124,7 +124,7 @@ def reschedule_session(
     session_id: uuid.UUID,
     body: SessionReschedule,
     response: Response,
-    if_match: Annotated[str | None, Header(alias="If-Match")] = None,
+    if_match: IfMatch = None,
 ) -> SessionRead:
     located = visible_session(db, user, session_id)
     check_if_match(if_match, *session_state(located.session))

@@ -1,12 +1,11 @@
 """/api/v1/users: accounts, for admins only."""
 
 import uuid
-from typing import Annotated
 
-from fastapi import Header, Response, status
+from fastapi import Response, status
 
 from api.auth.deps import AdminUser
-from api.common.etag import check_if_match, set_etag
+from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.db import DbSession
@@ -51,7 +50,7 @@ def update_user(
     user_id: uuid.UUID,
     body: UserUpdate,
     response: Response,
-    if_match: Annotated[str | None, Header()] = None,
+    if_match: IfMatch = None,
 ) -> UserRead:
     user = service.get_user(db, user_id)
     check_if_match(if_match, user.id, user.updated_at)
