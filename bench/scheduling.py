@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 
 from api.config import Settings, normalize_database_url  # noqa: E402
 from api.db import make_engine  # noqa: E402
-from api.scheduling.availability import find_slots  # noqa: E402
+from api.scheduling.availability import find_slot_starts  # noqa: E402
 from api.sessions.models import TreatmentSession  # noqa: E402
 from api.users.models import Role  # noqa: E402
 from tests.constants import TEST_SECRET  # noqa: E402
@@ -148,7 +148,7 @@ def statements_of_availability(url: str, data: dict[str, Any]) -> int:
         clinic = db.get_one(Clinic, data["clinic_id"])
         first = data["first"]
         with counting(engine) as counted:
-            find_slots(db, user, clinic.id, first, first + timedelta(days=DAYS - 1))
+            find_slot_starts(db, user, clinic.id, first, first + timedelta(days=DAYS - 1))
     engine.dispose()
     return len(counted)
 

@@ -2,12 +2,11 @@
 
 A fixed number of statements whatever the range: the clinic (with whether the practitioner
 asked for exists), the session being rescheduled when one is named, then the two statements of
-`load_calendars`. Everything else is the pure computation of `slots.free_starts`.
+`calendar.load_calendar`. Everything else is the pure computation of `slots.free_starts_us`.
 """
 
 import uuid
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import exists, literal, select
 from sqlalchemy.orm import Session
@@ -18,38 +17,11 @@ from api.errors import InvalidInput
 from api.patients.deps import visible_care_clause
 from api.practitioners.models import Practitioner
 from api.scheduling import slots
-from api.scheduling.calendar import CalendarQuery, load_blocked_calendars
+from api.scheduling.calendar import CalendarQuery, load_calendar
 from api.sessions.models import TreatmentSession
 from api.users.models import User
 
 MAX_DAYS = 62
-
-
-@dataclass(frozen=True)
-class Slot:
-    practitioner_id: uuid.UUID
-    starts_at: datetime  # UTC
-
-
-def find_slots(
-    db: Session,
-    user: User,
-    clinic_id: uuid.UUID,
-    first_day: date,
-    last_day: date,
-    practitioner_id: uuid.UUID | None = None,
-    reschedule_session_id: uuid.UUID | None = None,
-) -> tuple[Clinic, list[Slot]]:
-    """Free slots of clinic-local days first_day..last_day (inclusive, at most 62 days), sorted
-    by start then practitioner. Only practitioners who are active, qualified, licensed on the
-    day and working at the clinic are offered. With `reschedule_session_id`, that session's own
-    time counts as free, its patient's other sessions as busy, its plan's spacing is kept, and
-    the practitioner defaults to its own.
-    """
-    clinic, found = find_slot_starts(
-        db, user, clinic_id, first_day, last_day, practitioner_id, reschedule_session_id
-    )
-    return clinic, [Slot(pid, slots.from_us(start)) for start, pid in found]
 
 
 def find_slot_starts(
@@ -61,8 +33,16 @@ def find_slot_starts(
     practitioner_id: uuid.UUID | None = None,
     reschedule_session_id: uuid.UUID | None = None,
 ) -> tuple[Clinic, list[tuple[int, uuid.UUID]]]:
-    """`find_slots` with each start as integer microseconds since the epoch (UTC): thousands
-    of slots per search, serialized without a datetime each."""
+    """Free slots of clinic-local days first_day..last_day (inclusive, at most 62 days), as
+    (start, practitioner id) sorted by start then practitioner, each start in integer
+    microseconds since the epoch (UTC): thousands of slots per search, serialized without a
+    datetime each (`schemas.availability_json`).
+
+    Only practitioners who are active, qualified, licensed on the day and working at the
+    clinic are offered. With `reschedule_session_id`, that session's own time counts as free,
+    its patient's other sessions as busy, its plan's spacing is kept, and the practitioner
+    defaults to its own.
+    """
     if last_day < first_day:
         raise InvalidInput(["query", "to"], "`to` must not be before `from`.")
     if (last_day - first_day).days + 1 > MAX_DAYS:
@@ -92,26 +72,25 @@ def find_slot_starts(
         patient_id, plan_id = moving.patient_id, moving.plan_id
         practitioner_id = practitioner_id or moving.practitioner_id
 
-    calendars = load_blocked_calendars(
-        db,
-        CalendarQuery(
-            clinic=clinic,
-            first_day=first_day,
-            last_day=last_day,
-            practitioner_id=practitioner_id,
-            patient_id=patient_id,
-            plan_id=plan_id,
-            exclude_session_id=reschedule_session_id,
-        ),
+    query = CalendarQuery(
+        clinic=clinic,
+        first_day=first_day,
+        last_day=last_day,
+        practitioner_id=practitioner_id,
+        patient_id=patient_id,
+        plan_id=plan_id,
+        exclude_session_id=reschedule_session_id,
+        session_ends=False,
     )
+    loaded = load_calendar(db, query)
     now_us = slots.to_us(clock.now())
     # Sorted by start, ties by practitioner id (as text): one integer per slot, start·n + rank,
     # sorted once.
-    order = sorted(calendars, key=str)
+    order = sorted(loaded.practitioner_ids, key=str)
     n = len(order)
     keyed: list[int] = []
     for rank, pid in enumerate(order):
-        starts = slots.free_starts_us(calendars[pid], first_day, last_day, now_us)
+        starts = slots.free_starts_us(loaded.blocked(pid), first_day, last_day, now_us)
         keyed += [start * n + rank for start in starts]
     keyed.sort()
     return clinic, [(k // n, order[k % n]) for k in keyed]

@@ -1,6 +1,6 @@
 """Booking and rescheduling one 45-minute session of a treatment plan.
 
-The slot check is the same one availability uses (`calendar.load_calendars` then
+The slot check is the same one availability uses (`calendar.load_calendar` then
 `slots.is_free`), so an offered slot is bookable and a booked one is no longer offered.
 
 No double booking: the plan row is locked (SELECT … FOR UPDATE; on SQLite every write
@@ -9,11 +9,12 @@ the exclusion constraints refuse any overlap that a concurrent writer could stil
 Their violation at flush becomes a 409 `slot_taken` / `patient_busy`, never a 500.
 """
 
-import dataclasses
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import Exists, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -21,44 +22,57 @@ from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
-from api.errors import ConflictItem, InvalidInput, RuleConflict, is_retryable
+from api.errors import ConflictItem, DomainError, InvalidInput, RuleConflict, is_retryable
 from api.patients.deps import CareKind, care_clause, care_scope
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
 from api.scheduling import slots
-from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars_counting_plan
+from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendar
 from api.sessions import transitions
-from api.sessions.models import SESSION_LENGTH, TreatmentSession
+from api.sessions.models import (
+    PATIENT_OVERLAP,
+    PRACTITIONER_OVERLAP,
+    SESSION_LENGTH,
+    TreatmentSession,
+)
 from api.users.models import User
 
 BOOKABLE_PLAN_STATUSES = ("proposed", "active")
 
-_DETAILS = {
-    "licence": "The practitioner's licence is not valid on that day.",
-    "spacing": "Sessions of one plan must start at least 5 days apart.",
-    "outside_working_hours": "The slot is outside the practitioner's working hours.",
-    "time_off": "The practitioner is off at that time.",
-    "slot_taken": "The practitioner has another session at that time.",
-    "buffer": "The clinic's buffer between sessions would not be kept.",
-    "patient_busy": "The patient has another session at that time.",
-}
+# A violation's message names the constraint: which rule a concurrent booking broke.
 _CONSTRAINT_CODES = {
-    "ex_sessions_practitioner_overlap": "slot_taken",
-    "ex_sessions_patient_overlap": "patient_busy",
+    PRACTITIONER_OVERLAP: "slot_taken",
+    PATIENT_OVERLAP: "patient_busy",
 }
 
 
 def conflict(code: str, detail: str | None = None) -> ConflictItem:
-    return ConflictItem(code=code, detail=detail or _DETAILS[code])
+    """A 409 item; without `detail`, the code's words in `slots.REFUSALS`."""
+    return ConflictItem(code=code, detail=detail or slots.REFUSALS[code].detail)
 
 
-def locked_plan_query(kind: CareKind, *columns: Any) -> Select[Any]:
-    """The plan of bound parameter `plan_id` (and `columns`) if a user of this `care_scope`
-    kind may see it, its row locked for the rest of the transaction; booking, rescheduling and
-    course scheduling all start here. Built once per kind (see `lock_plan`)."""
+def plan_not_bookable(plan: TreatmentPlan) -> list[ConflictItem]:
+    """`plan_not_bookable` unless the plan is proposed or active."""
+    if plan.status in BOOKABLE_PLAN_STATUSES:
+        return []
+    return [conflict("plan_not_bookable", f"The plan is {plan.status}.")]
+
+
+def plan_full(plan: TreatmentPlan, held: int) -> list[ConflictItem]:
+    """`plan_full` when `held`, its non-cancelled sessions, already make all it plans."""
+    if held < plan.sessions_planned:
+        return []
+    return [conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions.")]
+
+
+@lru_cache(maxsize=8)
+def locked_plan_query(kind: CareKind) -> Select[TreatmentPlan]:
+    """The plan of bound parameter `plan_id` if a user of this `care_scope` kind may see it,
+    its row locked for the rest of the transaction; booking, rescheduling and course
+    scheduling all start here. Built once per kind."""
     return (
-        select(TreatmentPlan, *columns)
+        select(TreatmentPlan)
         .where(
             TreatmentPlan.id == bindparam("plan_id"),
             care_clause(kind, TreatmentPlan.clinic_id, TreatmentPlan.patient_id),
@@ -67,31 +81,36 @@ def locked_plan_query(kind: CareKind, *columns: Any) -> Select[Any]:
     )
 
 
-_plan_lock = lru_cache(maxsize=8)(locked_plan_query)
+def unknown_plan() -> DomainError:
+    """422: the plan a request's body names is unknown, or not visible to the caller."""
+    return InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
 
 
-def find_locked_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan | None:
-    """The plan, locked for the rest of the transaction, if `user` may see it."""
+def lock_visible_plan(
+    db: Session,
+    user: User,
+    plan_id: uuid.UUID,
+    *,
+    missing: Callable[[], DomainError] = unknown_plan,
+) -> TreatmentPlan:
+    """The plan, its row locked for the rest of the transaction, if `user` may see it; else
+    `missing()` is raised (by default the 422 of a plan named in the body; a course, whose
+    plan is the path's resource, answers 404)."""
     kind, values = care_scope(user)
-    plan: TreatmentPlan | None = db.scalar(_plan_lock(kind), {"plan_id": plan_id, **values})
-    return plan
-
-
-def lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
-    """The plan, locked for the rest of the transaction; unknown or not visible is 422."""
-    plan = find_locked_plan(db, user, plan_id)
+    plan: TreatmentPlan | None = db.scalar(locked_plan_query(kind), {"plan_id": plan_id, **values})
     if plan is None:
-        raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
+        raise missing()
     return plan
 
 
-def check_start(start: datetime, clinic: Clinic) -> datetime:
-    """A start must be in the future and on the clinic-local 15-minute grid (else 422)."""
-    if start <= clock.now():
-        raise InvalidInput(["body", "starts_at"], "The start is in the past.")
-    if not slots.on_grid(start, clinic_zone(clinic)):
+def check_start(start: datetime, zone: ZoneInfo, field: str, now: datetime) -> datetime:
+    """A start must be after `now` and on the clinic-local 15-minute grid, else 422 at the
+    body's `field`; it is returned in UTC."""
+    if start <= now:
+        raise InvalidInput(["body", field], "The start is in the past.")
+    if not slots.on_grid(start, zone):
         raise InvalidInput(
-            ["body", "starts_at"], "Sessions start on the quarter hour (:00, :15, :30, :45)."
+            ["body", field], "Sessions start on the quarter hour (:00, :15, :30, :45)."
         )
     return start.astimezone(UTC)
 
@@ -103,18 +122,6 @@ def _works_at(practitioner_id: Any, clinic_id: Any) -> Exists:
     )
 
 
-def slot_conflicts(
-    db: Session,
-    plan: TreatmentPlan,
-    clinic: Clinic,
-    practitioner: Practitioner,
-    start: datetime,
-    exclude_session_id: uuid.UUID | None = None,
-) -> list[ConflictItem]:
-    """Every rule of a single session that refuses `start` for this plan and practitioner."""
-    return _slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id)
-
-
 def _slot_conflicts(
     db: Session,
     plan: TreatmentPlan,
@@ -124,31 +131,29 @@ def _slot_conflicts(
     exclude_session_id: uuid.UUID | None = None,
     works_there: bool | None = None,
 ) -> list[ConflictItem]:
-    items: list[ConflictItem] = []
-    if plan.status not in BOOKABLE_PLAN_STATUSES:
-        items.append(conflict("plan_not_bookable", f"The plan is {plan.status}."))
+    """Every rule of a single session that refuses `start` for this plan and practitioner
+    (`works_there`: whether they work at the clinic, when already read)."""
+    items = plan_not_bookable(plan)
     items += gates.licence_and_qualification_conflicts(practitioner, clinic, None, works_there)
     day = slots.local_date(start, clinic_zone(clinic))
-    query = CalendarQuery(
-        clinic=clinic,
-        first_day=day,
-        last_day=day,
-        practitioner_id=practitioner.id,
+    query = CalendarQuery.of_practitioner(
+        clinic,
+        practitioner,
+        day,
+        day,
         patient_id=plan.patient_id,
         plan_id=plan.id,
         exclude_session_id=exclude_session_id,
-        eligible_only=False,
     )
     # The plan's sessions come with the calendar (all dates): they count towards a full plan.
-    calendars, booked = load_calendars_counting_plan(db, query)
-    if exclude_session_id is None and booked >= plan.sessions_planned:
-        items.append(conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions."))
-    calendar = dataclasses.replace(
-        calendars[practitioner.id], licensed_through=practitioner.license_expires_on
-    )
+    loaded = load_calendar(db, query)
+    if exclude_session_id is None:
+        items += plan_full(plan, loaded.plan_sessions)
+    calendar = loaded.calendar(practitioner.id)
     now = clock.now()
     if not slots.is_free(calendar, start, now):
-        codes = [c for c in slots.explain(calendar, start, now) if c in _DETAILS]
+        explained = slots.explain(calendar, start, now)
+        codes = [code for code in explained if slots.REFUSALS[code].detail]
         items.extend(conflict(code) for code in codes or ["slot_taken"])
     return items
 
@@ -181,14 +186,15 @@ def _booking_read(kind: CareKind, practitioner_named: bool) -> Select[Any]:
     chosen: Any = TreatmentPlan.practitioner_id
     if practitioner_named:
         chosen = bindparam("practitioner_id")
-    columns = (
+    columns: tuple[Any, ...] = (
         Clinic,
         Practitioner,
         _works_at(Practitioner.id, TreatmentPlan.clinic_id),
         *gates.patient_flag_columns(TreatmentPlan.patient_id),
     )
     return (
-        locked_plan_query(kind, *columns)
+        locked_plan_query(kind)
+        .add_columns(*columns)
         .join(Clinic, Clinic.id == TreatmentPlan.clinic_id)
         .outerjoin(Practitioner, Practitioner.id == chosen)
     )
@@ -197,15 +203,15 @@ def _booking_read(kind: CareKind, practitioner_named: bool) -> Select[Any]:
 def _lock_for_booking(
     db: Session, user: User, plan_id: uuid.UUID, practitioner_id: uuid.UUID | None
 ) -> tuple[TreatmentPlan, Clinic, Practitioner, bool, gates.PatientFlags]:
-    """The plan (locked, as `lock_plan`), its clinic, the practitioner (the plan's own unless
-    named), whether they work at the clinic and what the safety gates need to know of the
+    """The plan (locked, as `lock_visible_plan`), its clinic, the practitioner (the plan's own
+    unless named), whether they work at the clinic and what the safety gates need to know of the
     patient: one statement, where reading them one by one was six (booking is the hot path),
     built once per kind of user (building it cost as much as running it)."""
     kind, values = care_scope(user)
     params = {"plan_id": plan_id, "practitioner_id": practitioner_id, **values}
     row = db.execute(_booking_read(kind, practitioner_id is not None), params).first()
     if row is None:
-        raise InvalidInput(["body", "treatment_plan_id"], "Unknown treatment plan.")
+        raise unknown_plan()
     plan, clinic, practitioner, works_there, *flags = row
     if practitioner is None:
         raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
@@ -224,7 +230,7 @@ def book_session(
     plan, clinic, practitioner, works_there, flags = _lock_for_booking(
         db, user, plan_id, practitioner_id
     )
-    start = check_start(starts_at, clinic)
+    start = check_start(starts_at, clinic_zone(clinic), "starts_at", clock.now())
     items = _slot_conflicts(db, plan, clinic, practitioner, start, works_there=works_there)
     items += gates.recheck_conflicts(db, plan, clinic, flags)
     if items:
@@ -242,12 +248,12 @@ def reschedule_session(
 ) -> Clinic:
     """Move a booked session under the same rules and safety gates; its own old time counts as
     free."""
-    plan = lock_plan(db, user, session.plan_id)
+    plan = lock_visible_plan(db, user, session.plan_id)
     transitions.ensure_reschedulable(session)
     practitioner = db.get_one(Practitioner, session.practitioner_id)
     clinic = db.get_one(Clinic, session.clinic_id)
-    start = check_start(starts_at, clinic)
-    items = slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id=session.id)
+    start = check_start(starts_at, clinic_zone(clinic), "starts_at", clock.now())
+    items = _slot_conflicts(db, plan, clinic, practitioner, start, exclude_session_id=session.id)
     items += gates.recheck_conflicts(db, plan, clinic)
     if items:
         raise RuleConflict(items)

@@ -18,8 +18,8 @@ Placement rules (DESIGN section 5, "Course scheduling"):
   unplaceable step at once.
 
 Cost: a fixed number of statements whatever the number of sessions. The calendar is loaded once
-over the whole course (`load_calendars`), the steps are placed in memory, and the new sessions
-are inserted in one flush (one batched INSERT).
+over the whole course (`calendar.load_calendar`), the steps are placed in memory, and the new
+sessions are inserted in one flush (one batched INSERT).
 """
 
 import dataclasses
@@ -38,22 +38,18 @@ from api.plans.models import CADENCE_DAYS, TreatmentPlan
 from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.scheduling import slots
-from api.scheduling.booking import BOOKABLE_PLAN_STATUSES, find_locked_plan, flush_booking
-from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendars
+from api.scheduling.booking import (
+    check_start,
+    flush_booking,
+    lock_visible_plan,
+    plan_full,
+    plan_not_bookable,
+)
+from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendar
 from api.sessions.models import TreatmentSession
 from api.users.models import User
 
 _ONE_DAY = timedelta(days=1)
-_REASONS = {
-    "licence": "the practitioner's licence is not valid",
-    "spacing": "within 5 days of another session of the plan",
-    "outside_working_hours": "outside working hours",
-    "time_off": "the practitioner is off",
-    "slot_taken": "the practitioner has another session",
-    "buffer": "the clinic's buffer would not be kept",
-    "patient_busy": "the patient has another session",
-    "past": "in the past",
-}
 
 
 @dataclass(frozen=True)
@@ -121,7 +117,7 @@ def place_course(
 
 def _why(cal: slots.Calendar, step: Step, now: datetime) -> str:
     codes = slots.explain(cal, step.target, now)
-    reasons = [_REASONS[c] for c in codes if c in _REASONS]
+    reasons = [slots.REFUSALS[c].reason for c in codes if slots.REFUSALS[c].reason]
     local = step.target.astimezone(cal.zone)
     at = f" (at {local:%H:%M}: {'; '.join(reasons)})" if reasons else ""
     return (
@@ -130,41 +126,15 @@ def _why(cal: slots.Calendar, step: Step, now: datetime) -> str:
     )
 
 
-def _lock_plan(db: Session, user: User, plan_id: uuid.UUID) -> TreatmentPlan:
-    """The plan, locked for the rest of the transaction (404 when unknown or not visible)."""
-    plan = find_locked_plan(db, user, plan_id)
-    if plan is None:
-        raise NotFound("Treatment plan")
-    return plan
-
-
-def _check_first(start: datetime, clinic: Clinic, now: datetime) -> datetime:
-    if start <= now:
-        raise InvalidInput(["body", "first_starts_at"], "The start is in the past.")
-    if not slots.on_grid(start, clinic_zone(clinic)):
-        raise InvalidInput(
-            ["body", "first_starts_at"], "Sessions start on the quarter hour (:00, :15, :30, :45)."
-        )
-    return start.astimezone(UTC)
-
-
 def _rule_conflicts(
     db: Session,
     plan: TreatmentPlan,
     practitioner: Practitioner,
     clinic: Clinic,
     first_day: date,
-    remaining: int,
+    held: int,
 ) -> list[ConflictItem]:
-    items: list[ConflictItem] = []
-    if plan.status not in BOOKABLE_PLAN_STATUSES:
-        items.append(ConflictItem(code="plan_not_bookable", detail=f"The plan is {plan.status}."))
-    if remaining <= 0:
-        items.append(
-            ConflictItem(
-                code="plan_full", detail=f"The plan has its {plan.sessions_planned} sessions."
-            )
-        )
+    items = plan_not_bookable(plan) + plan_full(plan, held)
     items += gates.licence_and_qualification_conflicts(practitioner, clinic, first_day)
     items += gates.recheck_conflicts(db, plan, clinic)
     return items
@@ -184,40 +154,39 @@ def schedule_course(
     (on the first date), `allergy`, `contraindication`, `under_age`, or one `unplaceable` per
     step that has no slot (`step`, `date`). With `dry_run` the sessions are placed and returned
     but nothing is written."""
-    plan = _lock_plan(db, user, plan_id)
+    plan = lock_visible_plan(db, user, plan_id, missing=lambda: NotFound("Treatment plan"))
     practitioner = db.get(Practitioner, practitioner_id or plan.practitioner_id)
     if practitioner is None:
         raise InvalidInput(["body", "practitioner_id"], "Unknown practitioner.")
     clinic = db.get_one(Clinic, plan.clinic_id)
     now = clock.now()
-    first = _check_first(first_starts_at, clinic, now)
     zone = clinic_zone(clinic)
+    first = check_start(first_starts_at, zone, "first_starts_at", now)
     first_day = slots.local_date(first, zone)
-    held = db.scalar(
-        select(func.count())
-        .select_from(TreatmentSession)
-        .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status != "cancelled")
+    held = (
+        db.scalar(
+            select(func.count())
+            .select_from(TreatmentSession)
+            .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status != "cancelled")
+        )
+        or 0
     )
-    remaining = plan.sessions_planned - (held or 0)
-    items = _rule_conflicts(db, plan, practitioner, clinic, first_day, remaining)
+    remaining = plan.sessions_planned - held
+    items = _rule_conflicts(db, plan, practitioner, clinic, first_day, held)
     if items:
         raise RuleConflict(items)
 
     cadence_days = CADENCE_DAYS[plan.cadence]
     last_day = first_day + timedelta(days=(remaining - 1) * cadence_days)
-    query = CalendarQuery(
-        clinic=clinic,
-        first_day=first_day - _ONE_DAY,
-        last_day=last_day + _ONE_DAY,
-        practitioner_id=practitioner.id,
+    query = CalendarQuery.of_practitioner(
+        clinic,
+        practitioner,
+        first_day - _ONE_DAY,
+        last_day + _ONE_DAY,
         patient_id=plan.patient_id,
         plan_id=plan.id,
-        eligible_only=False,
     )
-    calendar = dataclasses.replace(
-        load_calendars(db, query)[practitioner.id],
-        licensed_through=practitioner.license_expires_on,
-    )
+    calendar = load_calendar(db, query).calendar(practitioner.id)
     steps = place_course(calendar, first, remaining, cadence_days, now)
     unplaceable = [
         ConflictItem(

@@ -13,7 +13,7 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.plans.models import PlanArea, TreatmentPlan
 from api.scheduling import slots
-from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendars
+from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendar
 from api.sessions.models import SESSION_LENGTH, TreatmentSession
 
 PLANS_TO_BOOK = 3
@@ -37,9 +37,10 @@ def _book_next_free(db: Session, plan: TreatmentPlan) -> bool:
         patient_id=plan.patient_id,
         plan_id=plan.id,
     )
-    calendar = load_calendars(db, query).get(plan.practitioner_id)
-    if calendar is None:
+    loaded = load_calendar(db, query)
+    if plan.practitioner_id not in loaded.practitioner_ids:
         return False
+    calendar = loaded.calendar(plan.practitioner_id)
     free = slots.free_starts(calendar, query.first_day, query.last_day, clock.now())
     # Late morning reads better than the first slot of the day.
     start = next((s for s in free if s.astimezone(calendar.zone).hour >= 10), None)

@@ -198,17 +198,24 @@ def merge_spans(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return merged
 
 
-def _blocked_spans(cal: Calendar) -> list[tuple[int, int]]:
-    """Open intervals (lo, hi) of start instants that a slot may not take, merged and sorted.
+def blocked_spans_us(
+    busy: Iterable[tuple[int, int, int]],
+    time_off: Iterable[tuple[int, int]],
+    patient_busy: Iterable[tuple[int, int]],
+    buffer_us: int,
+) -> list[tuple[int, int]]:
+    """Open intervals (lo, hi) of start instants that a slot may not take, merged and sorted,
+    all in µs since the epoch: `busy` the practitioner's sessions (start, end, buffer end; the
+    end is not needed), `time_off` and `patient_busy` (start, end) the other intervals.
 
     A start s is refused when [s, s + 45 min) meets time off or a session of the patient, or
     when [s, s + 45 min + buffer) meets a session of the practitioner with its own buffer.
     """
-    before = SLOT_US
-    spans = [(to_us(t.start) - before, to_us(t.end)) for t in cal.time_off]
-    spans += [(to_us(p.start) - before, to_us(p.end)) for p in cal.patient_busy]
-    before += cal.buffer // _US
-    spans += [(to_us(b.start) - before, to_us(b.buffer_end)) for b in cal.busy]
+    slot_us = SLOT_US
+    before = slot_us + buffer_us
+    spans = [(start - before, buffer_end) for start, _, buffer_end in busy]
+    spans += [(start - slot_us, end) for start, end in time_off]
+    spans += [(start - slot_us, end) for start, end in patient_busy]
     return merge_spans(spans)
 
 
@@ -227,10 +234,17 @@ class BlockedCalendar:
 
 
 def blocked_calendar(cal: Calendar) -> BlockedCalendar:
+    """`cal` in the form `free_starts_us` walks (the calendar loader builds the same straight
+    from database rows)."""
     return BlockedCalendar(
         zone=cal.zone,
         hours=tuple(cal.hours),
-        blocked=_blocked_spans(cal),
+        blocked=blocked_spans_us(
+            [(to_us(b.start), 0, to_us(b.buffer_end)) for b in cal.busy],  # end not needed
+            [(to_us(t.start), to_us(t.end)) for t in cal.time_off],
+            [(to_us(p.start), to_us(p.end)) for p in cal.patient_busy],
+            cal.buffer // _US,
+        ),
         licensed_through=cal.licensed_through,
         blocked_days=cal.blocked_days,
     )
@@ -283,12 +297,51 @@ def is_free(cal: Calendar, start: datetime, now: datetime) -> bool:
 # --- why a start is not free ------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """The words for a code of `explain`: `detail`, the sentence of a refused booking's 409
+    item; `reason`, the clause that a course's unplaceable step quotes. Empty: not said there."""
+
+    detail: str = ""
+    reason: str = ""
+
+
+# `past` and `off_grid` have no detail: booking refuses them first, with a 422.
+REFUSALS = {
+    "past": Refusal(reason="in the past"),
+    "off_grid": Refusal(),
+    "licence": Refusal(
+        "The practitioner's licence is not valid on that day.",
+        "the practitioner's licence is not valid",
+    ),
+    "spacing": Refusal(
+        "Sessions of one plan must start at least 5 days apart.",
+        "within 5 days of another session of the plan",
+    ),
+    "outside_working_hours": Refusal(
+        "The slot is outside the practitioner's working hours.", "outside working hours"
+    ),
+    "time_off": Refusal("The practitioner is off at that time.", "the practitioner is off"),
+    "slot_taken": Refusal(
+        "The practitioner has another session at that time.",
+        "the practitioner has another session",
+    ),
+    "buffer": Refusal(
+        "The clinic's buffer between sessions would not be kept.",
+        "the clinic's buffer would not be kept",
+    ),
+    "patient_busy": Refusal(
+        "The patient has another session at that time.", "the patient has another session"
+    ),
+}
+
+
 def explain(cal: Calendar, start: datetime, now: datetime) -> list[str]:
     """Conflict codes for a start that `is_free` refuses (empty when it is free).
 
-    Codes: `past`, `off_grid`, `licence`, `spacing`, `outside_working_hours`, `time_off`,
-    `slot_taken` (meets another session of the practitioner), `buffer` (only the buffer is not
-    kept), `patient_busy`.
+    Codes (their words in `REFUSALS`): `past`, `off_grid`, `licence`, `spacing`,
+    `outside_working_hours`, `time_off`, `slot_taken` (meets another session of the
+    practitioner), `buffer` (only the buffer is not kept), `patient_busy`.
     """
     start = start.astimezone(UTC)
     day = local_date(start, cal.zone)

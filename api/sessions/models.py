@@ -22,13 +22,22 @@ if TYPE_CHECKING:
 
 SESSION_LENGTH = timedelta(minutes=45)
 
+# Constraint names of the sessions table. The checks are named through the naming convention
+# (`ck_sessions_<name>`). The exclusion constraints, PostgreSQL only, are created by migration
+# 0005 (a migration keeps its literal names), and booking tells them apart by name.
+STATUS_CHECK = "status"
+ENDS_AFTER_START = "ends_after_start"
+BUFFER_AFTER_END = "buffer_after_end"
+PRACTITIONER_OVERLAP = "ex_sessions_practitioner_overlap"
+PATIENT_OVERLAP = "ex_sessions_patient_overlap"
+
 
 class TreatmentSession(IdMixin, TimestampMixin, Base):
     __tablename__ = "sessions"
     __table_args__ = (
-        CheckConstraint(in_values("status", SessionStatus), name="status"),
-        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint("buffer_ends_at >= ends_at", name="buffer_after_end"),
+        CheckConstraint(in_values("status", SessionStatus), name=STATUS_CHECK),
+        CheckConstraint("ends_at > starts_at", name=ENDS_AFTER_START),
+        CheckConstraint("buffer_ends_at >= ends_at", name=BUFFER_AFTER_END),
         Index(None, "practitioner_id", "starts_at"),
         Index(None, "patient_id", "starts_at"),
         Index(None, "clinic_id", "starts_at"),

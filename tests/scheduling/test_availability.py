@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from api.common import clock
 from api.config import Settings
-from api.scheduling.availability import find_slots
+from api.scheduling.availability import find_slot_starts
 from api.vocabulary import Role
 from tests.constants import NINE_TO_FIVE
 from tests.factories import (
@@ -183,7 +183,7 @@ def test_availability_costs_a_fixed_number_of_statements(
     for days, reschedule in [(1, None), (62, None), (1, session.id), (62, session.id)]:
         last = TUESDAY + timedelta(days=days - 1)
         with counting(engine) as statements:
-            find_slots(db, user, setup.clinic.id, TUESDAY, last, None, reschedule)
+            find_slot_starts(db, user, setup.clinic.id, TUESDAY, last, None, reschedule)
         assert len(statements) <= 4, statements
     with counting(engine) as one_day:
         assert search(client, staff, setup.clinic.id, TUESDAY, TUESDAY).status_code == 200
