@@ -37,17 +37,18 @@ from api.sessions.models import (
     TreatmentSession,
 )
 from api.users.models import User
+from api.vocabulary import ConflictCode
 
 BOOKABLE_PLAN_STATUSES = ("proposed", "active")
 
 # A violation's message names the constraint: which rule a concurrent booking broke.
 _CONSTRAINT_CODES = {
-    PRACTITIONER_OVERLAP: "slot_taken",
-    PATIENT_OVERLAP: "patient_busy",
+    PRACTITIONER_OVERLAP: ConflictCode.SLOT_TAKEN,
+    PATIENT_OVERLAP: ConflictCode.PATIENT_BUSY,
 }
 
 
-def conflict(code: str, detail: str | None = None) -> ConflictItem:
+def conflict(code: ConflictCode, detail: str | None = None) -> ConflictItem:
     """A 409 item; without `detail`, the code's words in `slots.REFUSALS`."""
     return ConflictItem(code=code, detail=detail or slots.REFUSALS[code].detail)
 
@@ -56,14 +57,14 @@ def plan_not_bookable(plan: TreatmentPlan) -> list[ConflictItem]:
     """`plan_not_bookable` unless the plan is proposed or active."""
     if plan.status in BOOKABLE_PLAN_STATUSES:
         return []
-    return [conflict("plan_not_bookable", f"The plan is {plan.status}.")]
+    return [conflict(ConflictCode.PLAN_NOT_BOOKABLE, f"The plan is {plan.status}.")]
 
 
 def plan_full(plan: TreatmentPlan, held: int) -> list[ConflictItem]:
     """`plan_full` when `held`, its non-cancelled sessions, already make all it plans."""
     if held < plan.sessions_planned:
         return []
-    return [conflict("plan_full", f"The plan has its {plan.sessions_planned} sessions.")]
+    return [conflict(ConflictCode.PLAN_FULL, f"The plan has its {plan.sessions_planned} sessions.")]
 
 
 @lru_cache(maxsize=8)
@@ -154,7 +155,7 @@ def _slot_conflicts(
     if not slots.is_free(calendar, start, now):
         explained = slots.explain(calendar, start, now)
         codes = [code for code in explained if slots.REFUSALS[code].detail]
-        items.extend(conflict(code) for code in codes or ["slot_taken"])
+        items.extend(conflict(ConflictCode(code)) for code in codes or [ConflictCode.SLOT_TAKEN])
     return items
 
 
@@ -169,9 +170,8 @@ def flush_booking(db: Session) -> None:
         db.flush()
     except OperationalError as exc:
         if is_retryable(exc):
-            raise RuleConflict(
-                [conflict("slot_taken", "A booking made at the same moment took the slot.")]
-            ) from exc
+            taken = "A booking made at the same moment took the slot."
+            raise RuleConflict([conflict(ConflictCode.SLOT_TAKEN, taken)]) from exc
         raise
     except IntegrityError as exc:
         message = str(exc.orig)

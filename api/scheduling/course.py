@@ -48,6 +48,7 @@ from api.scheduling.booking import (
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendar
 from api.sessions.models import TreatmentSession
 from api.users.models import User
+from api.vocabulary import ConflictCode
 
 _ONE_DAY = timedelta(days=1)
 
@@ -190,7 +191,7 @@ def schedule_course(
     steps = place_course(calendar, first, remaining, cadence_days, now)
     unplaceable = [
         ConflictItem(
-            code="unplaceable",
+            code=ConflictCode.UNPLACEABLE,
             detail=_why(calendar, step, now),
             step=step.index,
             date=step.intended.isoformat(),
