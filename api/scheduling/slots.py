@@ -1,8 +1,11 @@
 """Free 45-minute slots: weekly working hours − time off − busy sessions (with buffer) − past.
 
-Pure functions over intervals, with no database: the availability search and the booking check
-both call `free_starts`, so every slot that is offered can be booked and nothing else can.
-`explain` only names the reason a start is not free, for the 409 of a refused booking.
+Pure functions over intervals, with no database. Both sides walk the same `free_starts_us`
+over the same blocked spans (`blocked_spans_us`), so every slot that is offered can be booked
+and nothing else can: the availability search over the `BlockedCalendar`s the calendar loader
+builds from database rows, the booking check and course placement through `free_starts` and
+`is_free` on a `Calendar`, which `blocked_calendar` reduces to that form. `explain` only names
+the reasons a start is not free (their words in `REFUSALS`), for the 409 of a refusal.
 
 Local wall-clock rules (the clinic's zone):
 - Slots start on the clinic-local 15-minute grid (:00, :15, :30, :45) of the local date.
