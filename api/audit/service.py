@@ -2,16 +2,12 @@
 
 import uuid
 from dataclasses import dataclass
-from typing import Annotated
 
-from fastapi import Depends, Request
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.audit.models import AuditEvent
-from api.auth.deps import CurrentUser, client_address
 from api.common.pagination import PageParams, SortKey, paginate
-from api.db import DbSession
 
 
 @dataclass
@@ -40,13 +36,6 @@ class Auditor:
                 client_address=self.client_address,
             )
         )
-
-
-async def get_auditor(db: DbSession, user: CurrentUser, request: Request) -> Auditor:
-    return Auditor(db=db, actor_id=user.id, client_address=client_address(request))
-
-
-AuditorDep = Annotated[Auditor, Depends(get_auditor)]
 
 
 def list_events(

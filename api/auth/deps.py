@@ -1,7 +1,6 @@
 """Who is calling, and whether their role may do what they ask."""
 
 import ipaddress
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
@@ -75,13 +74,6 @@ StaffUser = Annotated[
     User, Depends(require_roles(Role.ADMIN, Role.RECEPTIONIST, Role.PRACTITIONER))
 ]
 ClinicalUser = Annotated[User, Depends(require_roles(Role.ADMIN, Role.PRACTITIONER))]
-
-
-def clinic_scope(user: User) -> set[uuid.UUID] | None:
-    """The clinics whose patients and sessions `user` may see; None means every clinic."""
-    if user.role == Role.ADMIN:
-        return None
-    return set(user.clinic_ids)
 
 
 def client_address(request: Request) -> str:

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from api.audit.service import AuditorDep
+from api.audit.deps import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.catalogue.schemas import NO_NUL
 from api.common.etag import IfMatch, check_if_match, set_etag

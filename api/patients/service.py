@@ -5,14 +5,13 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from api.auth.deps import clinic_scope
+from api.access import can_see_patient, clinic_scope, visible_patients_clause
 from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
-from api.errors import Forbidden, InvalidInput
-from api.patients.deps import visible_patients_clause
+from api.errors import Forbidden, InvalidInput, NotFound
 from api.patients.models import Patient
 from api.patients.schemas import PatientCreate, PatientRead, PatientUpdate
 from api.users.models import User
@@ -166,3 +165,17 @@ def list_patients(
         stmt = stmt.where(Patient.active == active)
     keys = [SortKey(Patient.family_name), SortKey(Patient.given_name), SortKey(Patient.id)]
     return paginate(db, stmt, keys, params)
+
+
+def visible_patient(db: Session, user: User, patient_id: uuid.UUID) -> Patient:
+    """The patient `patient_id` with its home clinic loaded, or 404 if unknown or not visible.
+
+    Routes of other domains that take a patient id in the body may catch `NotFound` and answer
+    422 instead, as the contract asks for ids in a body.
+    """
+    patient = db.scalar(
+        select(Patient).options(joinedload(Patient.home_clinic)).where(Patient.id == patient_id)
+    )
+    if patient is None or not can_see_patient(user, patient):
+        raise NotFound("Patient")
+    return patient

@@ -9,11 +9,11 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from api.access import can_see_patient
 from api.catalogue.models import Formulation, TreatmentArea
 from api.clinics.models import Clinic, ClinicPrice
 from api.errors import ConflictItem, FieldError, InvalidInput, RuleConflict
 from api.patients.models import Intake, Patient
-from api.plans.deps import patient_visible
 from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.safety.allergies import allergy_conflicts
@@ -67,7 +67,7 @@ def load_terms(
     """Load the referenced rows; unknown or invisible ids and unknown codes are 422."""
     errors: list[FieldError] = []
     patient = db.get(Patient, patient_id)
-    if patient is None or (check_patient and not patient_visible(user, patient)):
+    if patient is None or (check_patient and not can_see_patient(user, patient)):
         errors.append(FieldError(loc=["body", "patient_id"], msg="Unknown patient."))
     practitioner = db.scalar(
         select(Practitioner)

@@ -5,7 +5,7 @@ import uuid
 from fastapi import Response, status
 from sqlalchemy.orm import Session
 
-from api.audit.service import AuditorDep
+from api.audit.deps import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep

@@ -12,15 +12,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from api.access import care_scope
 from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
-from api.errors import InvalidInput, RuleConflict
+from api.errors import InvalidInput, NotFound, RuleConflict
 from api.plans import eligibility
-from api.plans.deps import visible_plans
 from api.plans.models import PlanArea, TreatmentPlan
 from api.plans.quotes import Quote, quote
 from api.plans.schemas import PlanCreate, PlanUpdate
@@ -29,6 +29,27 @@ from api.sessions import transitions
 from api.sessions.models import TreatmentSession
 from api.users.models import User
 from api.vocabulary import ConflictCode, PlanStatus, Role, SessionStatus
+
+
+def visible_plans(user: User) -> ColumnElement[bool]:
+    """A WHERE clause keeping the plans `user` may see (`api.access.care_scope`)."""
+    return care_scope(user).inline(TreatmentPlan.clinic_id, TreatmentPlan.patient_id)
+
+
+def visible_plan(db: Session, user: User, plan_id: uuid.UUID, *, for_update: bool) -> TreatmentPlan:
+    """The plan `plan_id` with its areas, or 404 when unknown or not visible to `user`; with
+    `for_update`, its row locked until the transaction ends."""
+    stmt = (
+        select(TreatmentPlan)
+        .where(TreatmentPlan.id == plan_id, visible_plans(user))
+        .options(selectinload(TreatmentPlan.areas))
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=TreatmentPlan)
+    plan = db.scalar(stmt)
+    if plan is None:
+        raise NotFound("Treatment plan")
+    return plan
 
 
 def _apply_quote(plan: TreatmentPlan, q: Quote) -> None:

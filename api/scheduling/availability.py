@@ -11,10 +11,10 @@ from datetime import date
 from sqlalchemy import exists, literal, select
 from sqlalchemy.orm import Session
 
+from api.access import care_scope
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import InvalidInput
-from api.patients.deps import visible_care_clause
 from api.practitioners.models import Practitioner
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, load_calendar
@@ -64,7 +64,7 @@ def find_slot_starts(
         moving = db.scalar(
             select(TreatmentSession).where(
                 TreatmentSession.id == reschedule_session_id,
-                visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
+                care_scope(user).inline(TreatmentSession.clinic_id, TreatmentSession.patient_id),
             )
         )
         if moving is None:

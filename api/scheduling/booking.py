@@ -20,10 +20,10 @@ from sqlalchemy import Exists, Select, bindparam, exists, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
+from api.access import CareKind, care_clause, care_scope
 from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem, DomainError, InvalidInput, RuleConflict, is_retryable
-from api.patients.deps import CareKind, care_clause, care_scope
 from api.plans.models import TreatmentPlan
 from api.practitioners.models import Practitioner, practitioner_clinics
 from api.safety import gates
@@ -97,8 +97,10 @@ def lock_visible_plan(
     """The plan, its row locked for the rest of the transaction, if `user` may see it; else
     `missing()` is raised (by default the 422 of a plan named in the body; a course, whose
     plan is the path's resource, answers 404)."""
-    kind, values = care_scope(user)
-    plan: TreatmentPlan | None = db.scalar(locked_plan_query(kind), {"plan_id": plan_id, **values})
+    scope = care_scope(user)
+    plan: TreatmentPlan | None = db.scalar(
+        locked_plan_query(scope.kind), scope.bind(plan_id=plan_id)
+    )
     if plan is None:
         raise missing()
     return plan
@@ -207,9 +209,9 @@ def _lock_for_booking(
     unless named), whether they work at the clinic and what the safety gates need to know of the
     patient: one statement, where reading them one by one was six (booking is the hot path),
     built once per kind of user (building it cost as much as running it)."""
-    kind, values = care_scope(user)
-    params = {"plan_id": plan_id, "practitioner_id": practitioner_id, **values}
-    row = db.execute(_booking_read(kind, practitioner_id is not None), params).first()
+    scope = care_scope(user)
+    params = scope.bind(plan_id=plan_id, practitioner_id=practitioner_id)
+    row = db.execute(_booking_read(scope.kind, practitioner_id is not None), params).first()
     if row is None:
         raise unknown_plan()
     plan, clinic, practitioner, works_there, *flags = row

@@ -4,7 +4,7 @@ import uuid
 
 from fastapi import Response, status
 
-from api.audit.service import AuditorDep
+from api.audit.deps import AuditorDep
 from api.auth.deps import StaffUser
 from api.common.routing import ApiRouter
 from api.db import DbSession

@@ -11,10 +11,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
+from api.access import care_scope
 from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
-from api.patients.deps import visible_care_clause
 from api.plans import service as plans
 from api.plans.models import PlanArea, TreatmentPlan
 from api.safety import gates
@@ -71,7 +71,7 @@ def list_sessions(
 ) -> tuple[list[TreatmentSession], str | None]:
     """The sessions the caller may see, by start time; `from`/`to` are clinic-local dates."""
     s = TreatmentSession
-    stmt = select(s).where(visible_care_clause(user, s.clinic_id, s.patient_id))
+    stmt = select(s).where(care_scope(user).inline(s.clinic_id, s.patient_id))
     for column, value in (
         (s.clinic_id, clinic_id),
         (s.practitioner_id, practitioner_id),

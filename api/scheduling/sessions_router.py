@@ -5,7 +5,8 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from api.audit.service import Auditor, AuditorDep
+from api.audit.deps import AuditorDep
+from api.audit.service import Auditor
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.common.etag import IfMatch, check_if_match
 from api.common.pagination import Page, PageDep

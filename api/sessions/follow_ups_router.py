@@ -2,7 +2,7 @@
 
 from fastapi import status
 
-from api.audit.service import AuditorDep
+from api.audit.deps import AuditorDep
 from api.auth.deps import CurrentUser
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter

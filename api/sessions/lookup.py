@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.access import care_scope
 from api.clinics.models import Clinic
 from api.errors import NotFound
-from api.patients.deps import visible_care_clause
 from api.sessions.models import TreatmentSession
 from api.users.models import User
 
@@ -35,7 +35,7 @@ def visible_session(db: Session, user: User, session_id: uuid.UUID) -> LocatedSe
         .join(Clinic, Clinic.id == TreatmentSession.clinic_id)
         .where(
             TreatmentSession.id == session_id,
-            visible_care_clause(user, TreatmentSession.clinic_id, TreatmentSession.patient_id),
+            care_scope(user).inline(TreatmentSession.clinic_id, TreatmentSession.patient_id),
         )
     ).one_or_none()
     if row is None:
