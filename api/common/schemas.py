@@ -1,10 +1,6 @@
-"""Base schema and shared field types of the HTTP API."""
+"""Base schemas of the HTTP API (field types: `api.common.types`)."""
 
-import re
-from datetime import date
-from typing import Annotated
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Schema(BaseModel):
@@ -24,19 +20,3 @@ class Schema(BaseModel):
 
 class ReadSchema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
-
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _iso_date_only(value: object) -> object:
-    # Pydantic would also read numbers (and numeric text) as Unix timestamps.
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
-        raise ValueError("Expected a date as YYYY-MM-DD.")
-    return value
-
-
-IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
-"""A calendar date written YYYY-MM-DD, and nothing else."""

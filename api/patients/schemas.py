@@ -9,8 +9,8 @@ import phonenumbers
 from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
 
 from api.catalogue.schemas import NO_NUL, Code
-from api.common.schemas import IsoDate, ReadSchema, Schema
-from api.common.types import Bool
+from api.common.schemas import ReadSchema, Schema
+from api.common.types import Bool, IsoDate
 from api.vocabulary import AllergyStatus, Indication, Severity, Sex
 
 PersonName = Annotated[

@@ -5,10 +5,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator
 
 from api.common.money import format_money
 from api.common.schemas import ReadSchema, Schema
+from api.common.types import Instant
 from api.plans.models import MAX_SESSIONS, TreatmentPlan
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionWithFollowUps
@@ -65,7 +66,7 @@ class PlanUpdate(Schema):
 
 
 class ConsentBody(Schema):
-    signed_at: AwareDatetime | None = Field(default=None, description="Defaults to now.")
+    signed_at: Instant | None = Field(default=None, description="Defaults to now.")
 
     @field_validator("signed_at")
     @classmethod

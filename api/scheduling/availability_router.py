@@ -7,10 +7,11 @@ from fastapi import Query, Response
 
 from api.auth.deps import CurrentUser
 from api.common.routing import ApiRouter
+from api.common.types import CalendarDate
 from api.db import DbSession
 from api.errors import COMMON_RESPONSES
 from api.scheduling import availability
-from api.scheduling.schemas import AvailabilityRead, CalendarDate, availability_json
+from api.scheduling.schemas import AvailabilityRead, availability_json
 
 router = ApiRouter(prefix="/availability", tags=["sessions"], responses=COMMON_RESPONSES)
 

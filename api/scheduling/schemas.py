@@ -3,40 +3,18 @@
 import json
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from datetime import datetime
 from functools import lru_cache
-from typing import Annotated
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, Field, StrictBool
+from pydantic import BaseModel, Field, StrictBool
 
 from api.common.etag import etag_for
-from api.common.schemas import IsoDate, Schema
+from api.common.schemas import Schema
+from api.common.types import Instant
 from api.scheduling.slots import SLOT_US, from_us
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead
-
-# Dates and instants far from today are refused as out of bounds (422), rather than reaching
-# the calendar arithmetic that would overflow at the ends of the datetime range.
-MIN_YEAR, MAX_YEAR = 1900, 2200
-
-
-def _within_years(value: date) -> date:
-    if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}")
-    return value
-
-
-def _instant_within_years(value: datetime) -> datetime:
-    try:
-        _within_years(value.astimezone(UTC).date())
-    except OverflowError:
-        raise ValueError(f"must fall between the years {MIN_YEAR} and {MAX_YEAR}") from None
-    return value
-
-
-CalendarDate = Annotated[IsoDate, AfterValidator(_within_years)]
-Instant = Annotated[AwareDatetime, AfterValidator(_instant_within_years)]
 
 
 class SlotRead(BaseModel):

@@ -11,6 +11,7 @@ from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.common.etag import IfMatch, check_if_match
 from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
+from api.common.types import CalendarDate
 from api.db import DbSession
 from api.errors import (
     COMMON_RESPONSES,
@@ -21,7 +22,6 @@ from api.idempotency.deps import IdempotencyKey, as_response
 from api.idempotency.service import Answer, run_once
 from api.scheduling import booking, sessions
 from api.scheduling.schemas import (
-    CalendarDate,
     SessionBook,
     SessionCancel,
     SessionComplete,

@@ -12,7 +12,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import Field, StrictBool, StrictInt, StringConstraints
 
-from api.common.schemas import IsoDate, ReadSchema, Schema
+from api.common.schemas import ReadSchema, Schema
+from api.common.types import IsoDate
 from api.sessions.models import FollowUp, TreatmentSession
 from api.users.models import User
 from api.vocabulary import Bruising, Role, SessionStatus

@@ -79,6 +79,8 @@ BAD: list[dict[str, Any]] = [
     {"measured_on": ...},
     {"measured_on": "2999-01-01"},
     {"measured_on": "1900-01-01"},
+    {"measured_on": 1772530200},
+    {"measured_on": 1772530200.5},
     {"cellulite": [{"area_code": "elbows", "grade": 1}]},
     {"cellulite": [{"area_code": "thighs", "grade": 4}]},
     {"cellulite": [{"area_code": "thighs", "grade": -1}]},
