@@ -1,6 +1,7 @@
-"""The one clock of the application, so tests can move time."""
+"""The one clock of the application, so tests can move time, and the clinic-local today."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 _frozen: datetime | None = None
 
@@ -16,3 +17,9 @@ def freeze(at: datetime | None) -> None:
         raise ValueError("the clock takes aware datetimes only")
     global _frozen
     _frozen = at.astimezone(UTC) if at is not None else None
+
+
+def clinic_today(zone: str | tzinfo) -> date:
+    """Today's date on a clinic's wall clock (`zone`: its IANA name or its zone): ages,
+    licences, follow-ups and "not in the future" use it."""
+    return now().astimezone(ZoneInfo(zone) if isinstance(zone, str) else zone).date()

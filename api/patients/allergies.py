@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.catalogue.models import AllergenClass, Substance
+from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound
 from api.patients.models import Allergy, Patient
 from api.patients.schemas import ALLERGEN_FIELDS, AllergyCreate, AllergyUpdate
-from api.patients.service import clinic_today
 
 
 def _check_allergen(db: Session, substance_code: str | None, allergen_class: str | None) -> None:
@@ -25,7 +25,7 @@ def _check_allergen(db: Session, substance_code: str | None, allergen_class: str
 
 
 def _check_noted_on(noted_on: date | None, patient: Patient) -> None:
-    if noted_on is not None and noted_on > clinic_today(patient.home_clinic):
+    if noted_on is not None and noted_on > clock.clinic_today(patient.home_clinic.timezone):
         raise InvalidInput(["body", "noted_on"], "The date is in the future.")
 
 

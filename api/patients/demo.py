@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
+from api.common import clock
 from api.patients.models import Allergy, Intake, IntakeCellulite, IntakeContraindication, Patient
-from api.patients.service import clinic_today, years_before
+from api.patients.service import years_before
 from api.users.models import User
 from api.vocabulary import Role
 
@@ -114,7 +115,7 @@ def seed_patients(db: Session, ctx: Any) -> None:
     patients: dict[str, Patient] = {}
     for key, given, family, age, sex, clinic_key, email, phone in PATIENTS:
         clinic = clinics[clinic_key]
-        today = clinic_today(clinic)
+        today = clock.clinic_today(clinic.timezone)
         born = years_before(today, age) - timedelta(days=37 + 11 * len(patients))
         patient = Patient(
             given_name=given,
@@ -144,7 +145,7 @@ def seed_patients(db: Session, ctx: Any) -> None:
             )
     for key, intakes in INTAKES.items():
         patient = patients[key]
-        today = clinic_today(clinics[_clinic_key(key)])
+        today = clock.clinic_today(clinics[_clinic_key(key)].timezone)
         for days_ago, weight, height, grades, goals, contraindications in intakes:
             db.add(
                 Intake(

@@ -8,11 +8,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from api.catalogue.models import Contraindication, TreatmentArea
 from api.catalogue.service import unknown_codes
+from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
 from api.errors import InvalidInput, NotFound
 from api.patients.models import Intake, IntakeCellulite, IntakeContraindication, Patient
 from api.patients.schemas import CelluliteGradeRead, IntakeCreate, IntakeRead
-from api.patients.service import clinic_today
 
 TENTH = Decimal("0.1")
 
@@ -38,7 +38,7 @@ def intake_out(intake: Intake) -> IntakeRead:
 def create_intake(db: Session, patient: Patient, data: IntakeCreate) -> Intake:
     """Append an intake. Area and contraindication codes must be in the catalogue, and the
     measurement date between the patient's birth and today (clinic-local)."""
-    if data.measured_on > clinic_today(patient.home_clinic):
+    if data.measured_on > clock.clinic_today(patient.home_clinic.timezone):
         raise InvalidInput(["body", "measured_on"], "The date is in the future.")
     if data.measured_on < patient.date_of_birth:
         raise InvalidInput(["body", "measured_on"], "The date is before the date of birth.")

@@ -2,7 +2,6 @@
 
 import uuid
 from datetime import date
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -20,15 +19,6 @@ from api.vocabulary import Role
 MAX_AGE_YEARS = 120
 
 
-def clinic_today(clinic: Clinic) -> date:
-    """Today's date where `clinic` is: ages, licences and "not in the future" use it."""
-    try:
-        zone = ZoneInfo(clinic.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
-    return clock.now().astimezone(zone).date()
-
-
 def age_on(date_of_birth: date, day: date) -> int:
     """Completed years on `day` (someone born on 29 February turns a year older on 1 March)."""
     before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
@@ -44,7 +34,7 @@ def years_before(day: date, years: int) -> date:
 
 def patient_out(patient: Patient) -> PatientRead:
     """The API view of a patient whose home clinic is loaded; `age` is computed now."""
-    today = clinic_today(patient.home_clinic)
+    today = clock.clinic_today(patient.home_clinic.timezone)
     return PatientRead(
         id=patient.id,
         given_name=patient.given_name,
@@ -73,7 +63,7 @@ def _home_clinic(db: Session, user: User, clinic_id: uuid.UUID) -> Clinic:
 
 
 def _check_date_of_birth(date_of_birth: date, clinic: Clinic) -> None:
-    today = clinic_today(clinic)
+    today = clock.clinic_today(clinic.timezone)
     if date_of_birth > today:
         raise InvalidInput(["body", "date_of_birth"], "The date of birth is in the future.")
     if date_of_birth < years_before(today, MAX_AGE_YEARS):

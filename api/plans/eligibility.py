@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from api.access import can_see_patient
 from api.catalogue.models import Formulation, TreatmentArea
 from api.clinics.models import Clinic, ClinicPrice
+from api.common import clock
 from api.errors import ConflictItem, FieldError, InvalidInput, RuleConflict
 from api.patients.models import Intake, Patient
 from api.practitioners.models import Practitioner
@@ -135,7 +136,7 @@ def run_gates(
 ) -> None:
     """Run every safety gate and refuse once (409) with all the conflicts found; `covered` are
     the relative contraindications an override kept from before already accepted."""
-    day = gates.local_today(terms.clinic)
+    day = clock.clinic_today(terms.clinic.timezone)
     substances = [i.substance_code for i in terms.formulation.ingredients]
     conflicts: list[ConflictItem] = [
         *gates.age_conflicts(terms.patient.date_of_birth, day),

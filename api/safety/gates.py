@@ -13,7 +13,6 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Exists, ScalarSelect, Select, exists, select
 from sqlalchemy.orm import Session, aliased, object_session, selectinload
@@ -23,6 +22,7 @@ from api.clinics.models import Clinic
 from api.common import clock
 from api.errors import ConflictItem
 from api.patients.models import Allergy, Intake, IntakeContraindication, Patient
+from api.patients.service import age_on
 from api.practitioners.models import MESOTHERAPY, Practitioner, practitioner_clinics
 from api.safety.allergies import allergy_conflicts
 from api.vocabulary import AllergyStatus, ConflictCode, ContraindicationKind
@@ -41,17 +41,6 @@ class PlanLike(Protocol):
 
     @property
     def override_codes(self) -> list[str]: ...
-
-
-def local_today(clinic: Clinic) -> date:
-    """Today's date in the clinic's own time zone."""
-    return clock.now().astimezone(ZoneInfo(clinic.timezone)).date()
-
-
-def age_on(date_of_birth: date, day: date) -> int:
-    """Completed years on `day` (someone born on 29 February turns a year older on 1 March)."""
-    before_birthday = (day.month, day.day) < (date_of_birth.month, date_of_birth.day)
-    return day.year - date_of_birth.year - int(before_birthday)
 
 
 def age_conflicts(date_of_birth: date, day: date) -> list[ConflictItem]:
@@ -314,7 +303,7 @@ def recheck_conflicts(
     more otherwise."""
     if flags is None:
         flags = read_patient_flags(db, plan.patient_id)
-    items = age_conflicts(flags.date_of_birth, local_today(clinic))
+    items = age_conflicts(flags.date_of_birth, clock.clinic_today(clinic.timezone))
     if flags.has_active_allergy:
         items += plan_allergy_conflicts(db, plan, any_active=True)
     if flags.has_contraindication:

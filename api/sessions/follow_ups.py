@@ -1,7 +1,6 @@
 """Follow-ups: bruising, soreness and adverse events reported after a completed session."""
 
 import uuid
-from datetime import date
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -15,11 +14,6 @@ from api.sessions.models import FollowUp
 from api.sessions.schemas import FollowUpCreate
 from api.users.models import User
 from api.vocabulary import ConflictCode, SessionStatus
-
-
-def clinic_today(timezone: str) -> date:
-    """Today's date at the clinic."""
-    return clock.now().astimezone(ZoneInfo(timezone)).date()
 
 
 def record_follow_up(
@@ -36,7 +30,7 @@ def record_follow_up(
             status=session.status,
         )
     session_day = session.starts_at.astimezone(ZoneInfo(located.timezone)).date()
-    today = clinic_today(located.timezone)
+    today = clock.clinic_today(located.timezone)
     reported_on = body.reported_on or today
     if reported_on < session_day:
         raise InvalidInput(

@@ -2,10 +2,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
+from api.common.clock import clinic_today
 from api.demo import DemoContext
 from api.patients.demo import seed_patients
 from api.patients.models import Allergy, Intake, Patient
-from api.patients.service import age_on, clinic_today
+from api.patients.service import age_on
 from api.safety.allergies import allergy_conflicts
 from tests.factories import make_clinic
 from tests.helpers import count
@@ -20,7 +21,8 @@ def test_demo_patients_bring_their_own_clinics_when_none_were_seeded(db: Session
     assert len(patients) == 12
     clinics = {c.id: c for c in ctx.objects["clinics"].values()}
     ages = {
-        age_on(p.date_of_birth, clinic_today(clinics[p.home_clinic_id])) for p in patients.values()
+        age_on(p.date_of_birth, clinic_today(clinics[p.home_clinic_id].timezone))
+        for p in patients.values()
     }
     assert min(ages) < 18
     assert max(ages) > 60
