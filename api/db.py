@@ -10,13 +10,15 @@ from typing import Annotated, Any
 from anyio import CancelScope
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import JSON, DateTime, Engine, MetaData, Uuid, create_engine, event
+from sqlalchemy import JSON, DateTime, Engine, MetaData, Uuid, create_engine, delete, event
 from sqlalchemy.engine import Dialect
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DisconnectionError, IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from api.common import clock
+from api.errors import RuleConflict
+from api.vocabulary import ConflictCode
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -77,6 +79,19 @@ class IdMixin:
 class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
+
+
+def delete_or_in_use(db: Session, row: IdMixin, detail: str) -> None:
+    """Delete `row`, or refuse with 409 `in_use` (`detail`) when a foreign key still refers to
+    it: the rows of other domains (plans, sessions) are guarded by their foreign keys, so a
+    record need not import them to know it is in use."""
+    model = type(row)
+    try:
+        with db.begin_nested():
+            db.execute(delete(model).where(model.id == row.id))
+    except IntegrityError:
+        raise RuleConflict.one(ConflictCode.IN_USE, detail) from None
+    db.expunge(row)
 
 
 def _unicode_lower(value: Any) -> Any:

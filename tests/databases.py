@@ -25,17 +25,16 @@ from api.db import make_engine
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.attributes["database_url"] = url
-    return config
+def alembic_config() -> Config:
+    """Alembic's configuration; the caller passes the connection in `attributes["connection"]`."""
+    return Config(str(ROOT / "alembic.ini"))
 
 
 def migrate(url: str, revision: str = "head") -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            config = alembic_config(url)
+            config = alembic_config()
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     finally:

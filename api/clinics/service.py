@@ -6,14 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.catalogue.models import TreatmentArea
 from api.clinics.models import Clinic, ClinicPrice
 from api.clinics.schemas import ClinicCreate, ClinicUpdate, PriceIn
 from api.common import clock
-from api.common.money import decimal_places, minor_units
+from api.common.money import fits_currency, minor_units
 from api.common.pagination import (
     CursorField,
     PageParams,
@@ -22,6 +21,7 @@ from api.common.pagination import (
     encode_cursor,
     paginate,
 )
+from api.db import delete_or_in_use
 from api.errors import InvalidInput, NotFound, RuleConflict
 from api.patients.models import Patient
 from api.practitioners.models import practitioner_clinics
@@ -88,15 +88,7 @@ def delete_clinic(db: Session, clinic: Clinic) -> None:
         raise RuleConflict.one(
             ConflictCode.IN_USE, f"The clinic is referred to by {', '.join(used_by)}."
         )
-    try:
-        # Plans and sessions (other domains) are guarded by their foreign keys.
-        with db.begin_nested():
-            db.execute(delete(Clinic).where(Clinic.id == clinic.id))
-    except IntegrityError:
-        raise RuleConflict.one(
-            ConflictCode.IN_USE, "The clinic is referred to by treatment plans or sessions."
-        ) from None
-    db.expunge(clinic)
+    delete_or_in_use(db, clinic, "The clinic is referred to by treatment plans or sessions.")
 
 
 # --- the clinic finder -------------------------------------------------------------------------
@@ -181,7 +173,6 @@ def list_prices(db: Session, clinic: Clinic) -> list[ClinicPrice]:
 def replace_prices(db: Session, clinic: Clinic, items: Sequence[PriceIn]) -> list[ClinicPrice]:
     """Replace the clinic's price list: one positive price per known treatment area, written
     with no more digits than the clinic's currency has (JPY none, EUR two)."""
-    digits = minor_units(clinic.currency)
     wanted = {item.area_code for item in items}
     known = (
         set(db.scalars(select(TreatmentArea.code).where(TreatmentArea.code.in_(wanted))))
@@ -197,7 +188,8 @@ def replace_prices(db: Session, clinic: Clinic, items: Sequence[PriceIn]) -> lis
                 ["body", "items", i, "area_code"], "An area appears twice in the price list."
             )
         seen.add(item.area_code)
-        if decimal_places(item.price) > digits:
+        if not fits_currency(item.price, clinic.currency):
+            digits = minor_units(clinic.currency)
             raise InvalidInput(
                 ["body", "items", i, "price"],
                 f"{clinic.currency} prices have {digits} digits after the decimal point.",

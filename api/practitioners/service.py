@@ -4,12 +4,12 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from api.clinics.models import Clinic
 from api.common import clock
 from api.common.pagination import PageParams, SortKey, paginate
+from api.db import delete_or_in_use
 from api.errors import InvalidInput, NotFound, RuleConflict
 from api.practitioners.models import Practitioner, WorkingHours, practitioner_clinics
 from api.practitioners.schemas import PractitionerCreate, PractitionerUpdate
@@ -134,12 +134,4 @@ def delete_practitioner(db: Session, practitioner: Practitioner) -> None:
         raise RuleConflict.one(
             ConflictCode.IN_USE, "A user account is linked to this practitioner."
         )
-    try:
-        # Plans and sessions (other domains) are guarded by their foreign keys.
-        with db.begin_nested():
-            db.execute(delete(Practitioner).where(Practitioner.id == practitioner.id))
-    except IntegrityError:
-        raise RuleConflict.one(
-            ConflictCode.IN_USE, "Treatment plans or sessions refer to this practitioner."
-        ) from None
-    db.expunge(practitioner)
+    delete_or_in_use(db, practitioner, "Treatment plans or sessions refer to this practitioner.")

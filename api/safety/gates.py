@@ -221,16 +221,6 @@ def indication_conflicts(
     ]
 
 
-def formulation_substances(db: Session, formulation_id: uuid.UUID) -> list[str]:
-    return list(
-        db.scalars(
-            select(FormulationIngredient.substance_code).where(
-                FormulationIngredient.formulation_id == formulation_id
-            )
-        )
-    )
-
-
 def has_active_allergy(patient_id: Any) -> Exists:
     """Whether the patient (an id, or a column to correlate with) has any active allergy: the
     one condition under which the allergy check can find anything."""

@@ -97,7 +97,7 @@ def _run(url: str, action: str, revision: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            config = alembic_config(url)
+            config = alembic_config()
             config.attributes["connection"] = connection
             getattr(command, action)(config, revision)
     finally:

@@ -17,7 +17,7 @@ def _run(url: str, action: str, revision: str = "head") -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as connection:
-            config = alembic_config(url)
+            config = alembic_config()
             config.attributes["connection"] = connection
             if action == "upgrade":
                 command.upgrade(config, revision)
