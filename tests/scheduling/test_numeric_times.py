@@ -12,33 +12,29 @@ from tests.scheduling.helpers import TUESDAY, Setup, count_sessions
 NUMBERS = {"integer": int, "float": float}
 
 
-@pytest.mark.parametrize("kind", sorted(NUMBERS))
-def test_booking_refuses_a_number_for_starts_at(
-    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], kind: str
-) -> None:
-    starts_at: Any = NUMBERS[kind](setup.at(TUESDAY, 10).timestamp())
-    response = client.post(
-        "/api/v1/sessions",
-        headers=staff,
-        json={"treatment_plan_id": str(setup.plan.id), "starts_at": starts_at},
-    )
-    assert response.status_code == 422, response.text
-    assert [e["loc"] for e in response.json()["errors"]] == [["body", "starts_at"]]
-    assert count_sessions(db) == 0
+# The path and the date-time field of each POST that books.
+STARTS = {
+    "booking": ("/api/v1/sessions", "starts_at"),
+    "course": ("/api/v1/treatment-plans/{plan_id}/schedule", "first_starts_at"),
+}
 
 
 @pytest.mark.parametrize("kind", sorted(NUMBERS))
-def test_course_scheduling_refuses_a_number_for_first_starts_at(
-    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], kind: str
+@pytest.mark.parametrize("route", sorted(STARTS))
+def test_booking_and_course_scheduling_refuse_a_number_for_the_start(
+    client: TestClient, db: Session, setup: Setup, staff: dict[str, str], route: str, kind: str
 ) -> None:
-    first: Any = NUMBERS[kind](setup.at(TUESDAY, 10).timestamp())
+    path, field = STARTS[route]
+    number: Any = NUMBERS[kind](setup.at(TUESDAY, 10).timestamp())
     response = client.post(
-        f"/api/v1/treatment-plans/{setup.plan.id}/schedule",
+        path.format(plan_id=setup.plan.id),
         headers=staff,
-        json={"first_starts_at": first},
+        json={"treatment_plan_id": str(setup.plan.id), field: number}
+        if route == "booking"
+        else {field: number},
     )
     assert response.status_code == 422, response.text
-    assert [e["loc"] for e in response.json()["errors"]] == [["body", "first_starts_at"]]
+    assert [e["loc"] for e in response.json()["errors"]] == [["body", field]]
     assert count_sessions(db) == 0
 
 
