@@ -46,7 +46,7 @@ class Allergy(IdMixin, TimestampMixin, Base):
     substance_text: Mapped[str | None] = mapped_column(String(300))
     reaction: Mapped[str | None] = mapped_column(String(300))
     severity: Mapped[str] = mapped_column(String(10), default="moderate")
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[str] = mapped_column(String(10), default=AllergyStatus.ACTIVE)
     noted_on: Mapped[date | None]
 
 

@@ -31,7 +31,7 @@ class TreatmentPlan(IdMixin, TimestampMixin, Base):
     formulation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("formulations.id"))
     cadence: Mapped[str] = mapped_column(String(20))
     sessions_planned: Mapped[int]
-    status: Mapped[str] = mapped_column(String(12), default="proposed")
+    status: Mapped[str] = mapped_column(String(12), default=PlanStatus.PROPOSED)
     override_reason: Mapped[str | None] = mapped_column(Text)
     # The relative contraindications the override accepted: those of the latest intake when it
     # was given. A relative contraindication recorded later is not covered (DESIGN section 5).

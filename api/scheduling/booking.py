@@ -37,9 +37,9 @@ from api.sessions.models import (
     TreatmentSession,
 )
 from api.users.models import User
-from api.vocabulary import ConflictCode
+from api.vocabulary import ConflictCode, PlanStatus, SessionStatus
 
-BOOKABLE_PLAN_STATUSES = ("proposed", "active")
+BOOKABLE_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.ACTIVE)
 
 # A violation's message names the constraint: which rule a concurrent booking broke.
 _CONSTRAINT_CODES = {
@@ -238,7 +238,12 @@ def book_session(
     if items:
         raise RuleConflict(items)
     session = TreatmentSession.for_plan(
-        plan, practitioner.id, start, clinic.buffer_minutes, status="booked", created_by=user.id
+        plan,
+        practitioner.id,
+        start,
+        clinic.buffer_minutes,
+        status=SessionStatus.BOOKED,
+        created_by=user.id,
     )
     db.add(session)
     flush_booking(db)

@@ -42,6 +42,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from api.practitioners.models import Practitioner, TimeOff, WorkingHours, practitioner_clinics
 from api.sessions.models import TreatmentSession
+from api.vocabulary import SessionStatus
 
 
 class RowKind(IntFlag):
@@ -125,7 +126,7 @@ def busy_statement(shape: BusyShape) -> CompoundSelect[Any]:
         kind.label("kind"),
         s.practitioner_id.label("pid"),
         _triple(EpochMicroseconds(s.starts_at), end, EpochMicroseconds(s.buffer_ends_at)),
-    ).where(s.status != "cancelled", who)
+    ).where(s.status != SessionStatus.CANCELLED, who)
     # The plan's sessions matter at any date (5-day spacing); the others only near the range.
     near: ColumnElement[bool] = and_(s.starts_at < hi, s.buffer_ends_at > lo)
     if shape.plan:

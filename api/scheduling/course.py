@@ -48,7 +48,7 @@ from api.scheduling.booking import (
 from api.scheduling.calendar import SPACING_DAYS, CalendarQuery, clinic_zone, load_calendar
 from api.sessions.models import TreatmentSession
 from api.users.models import User
-from api.vocabulary import ConflictCode
+from api.vocabulary import ConflictCode, SessionStatus
 
 _ONE_DAY = timedelta(days=1)
 
@@ -168,7 +168,10 @@ def schedule_course(
         db.scalar(
             select(func.count())
             .select_from(TreatmentSession)
-            .where(TreatmentSession.plan_id == plan.id, TreatmentSession.status != "cancelled")
+            .where(
+                TreatmentSession.plan_id == plan.id,
+                TreatmentSession.status != SessionStatus.CANCELLED,
+            )
         )
         or 0
     )
@@ -209,7 +212,7 @@ def schedule_course(
             step.start,
             clinic.buffer_minutes,
             id=uuid.uuid4(),
-            status="booked",
+            status=SessionStatus.BOOKED,
             created_by=user.id,
             late_cancellation=False,
             areas_treated=[],

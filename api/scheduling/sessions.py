@@ -22,6 +22,7 @@ from api.scheduling.slots import bound_instant
 from api.sessions import transitions
 from api.sessions.models import TreatmentSession
 from api.users.models import User
+from api.vocabulary import PlanStatus
 
 
 def timezones(db: Session, clinic_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, str]:
@@ -101,7 +102,7 @@ def check_in(db: Session, session: TreatmentSession) -> None:
     plan = db.get_one(TreatmentPlan, session.plan_id)
     conflicts = (
         gates.recheck_conflicts(db, plan, db.get_one(Clinic, session.clinic_id))
-        if plan.status == "active"
+        if plan.status == PlanStatus.ACTIVE
         else []
     )
     transitions.check_in(session, now, plan.status, conflicts)

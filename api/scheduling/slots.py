@@ -25,7 +25,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-SLOT = timedelta(minutes=45)
+from api.sessions.models import SESSION_LENGTH
+
+SLOT = SESSION_LENGTH
 GRID_MINUTES = 15
 MINUTES_PER_DAY = 1440
 
