@@ -248,8 +248,8 @@ def _busy_rows(
     }
     # Rows come keyed by the id as the database spells it (text: hex on SQLite).
     ids: dict[str, uuid.UUID] = {p.hex: p for p in pids} | {str(p): p for p in pids}
-    found = typing.cast(
+    rows = typing.cast(
         Sequence[tuple[int, str, str]], db.execute(busy_statement(shape), params).all()
     )
-    for kind, raw_pid, text in found:
+    for kind, raw_pid, text in rows:
         yield kind, ids.get(raw_pid), triples(text)
