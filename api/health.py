@@ -10,8 +10,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
+from api.common.responses import problem
 from api.db import DbSession
-from api.errors import UNAVAILABLE_RETRY_SECONDS, DomainError, problem_doc
+from api.errors import UNAVAILABLE_RETRY_SECONDS, DomainError
 
 router = APIRouter(tags=["health"])
 
@@ -44,7 +45,7 @@ def health() -> Status:
 @router.get(
     "/ready",
     summary="The database is reachable and its schema is at the newest migration",
-    responses={503: problem_doc("Not ready.")},
+    responses=problem(503, "Not ready."),
 )
 def ready(db: DbSession) -> Status:
     try:

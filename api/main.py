@@ -17,6 +17,7 @@ from api.catalogue.router import router as catalogue_router
 from api.clinics.router import router as clinics_router
 from api.common.headers import SecuredFastAPI
 from api.common.limits import BodyLimit
+from api.common.responses import install_problem_docs
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.include_router(health_router)
     for router in API_ROUTERS:
         app.include_router(router)
+    install_problem_docs(app)
     return app
 
 

@@ -1,6 +1,7 @@
 """Fixtures: a migrated database per worker, one rolled-back transaction per test, and an
 HTTP client (httpx, through Starlette's TestClient) talking to the real application."""
 
+import logging
 import os
 from collections.abc import Iterator
 
@@ -102,6 +103,29 @@ def client(app: FastAPI) -> Iterator[TestClient]:
 def _release_clock() -> Iterator[None]:
     yield
     clock.freeze(None)
+
+
+@pytest.fixture(autouse=True)
+def _conflicts_documented() -> Iterator[None]:
+    """Every 409 that a test provokes names only codes its operation documents: the server
+    logs any other to `api.errors.contract` (`api.errors.check_documented`)."""
+    handler = _Collect(logging.ERROR)
+    contract = logging.getLogger("api.errors.contract")
+    contract.addHandler(handler)
+    try:
+        yield
+    finally:
+        contract.removeHandler(handler)
+    assert not handler.seen, [record.getMessage() for record in handler.seen]
+
+
+class _Collect(logging.Handler):
+    def __init__(self, level: int) -> None:
+        super().__init__(level)
+        self.seen: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.seen.append(record)
 
 
 @pytest.fixture

@@ -12,10 +12,9 @@ from api.common.pagination import Page, PageDep
 from api.common.routing import ApiRouter
 from api.common.schemas import ReadSchema
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES
 from api.vocabulary import AuditAction
 
-router = ApiRouter(prefix="/audit-events", tags=["audit"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/audit-events", tags=["audit"])
 
 
 class AuditEventRead(ReadSchema):

@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from api.auth.tokens import issued_under, read_access_token
+from api.common.responses import may_forbid
 from api.common.text import fit
 from api.config import Settings
 from api.db import DbSession
@@ -61,6 +62,7 @@ def require_roles(*roles: Role) -> Callable[[User], Awaitable[User]]:
     I/O: a sync dependency costs a trip to the thread pool."""
     allowed = {r.value for r in roles}
 
+    @may_forbid
     async def check(user: CurrentUser) -> User:
         if user.role not in allowed:
             raise Forbidden()

@@ -9,9 +9,10 @@ from pydantic import BaseModel
 from api.auth import service
 from api.auth.deps import CurrentUser, SettingsDep, client_address
 from api.auth.tokens import issue_access_token
+from api.common.responses import problem
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, NotAuthenticated, problem_doc
+from api.errors import NotAuthenticated
 from api.users.schemas import UserRead
 
 router = ApiRouter(prefix="/auth", tags=["auth"])
@@ -26,12 +27,8 @@ class Token(BaseModel):
 @router.post(
     "/token",
     summary="Log in (OAuth2 password flow: username = email)",
-    responses={
-        400: COMMON_RESPONSES[400],
-        401: problem_doc("Wrong email or password."),
-        422: COMMON_RESPONSES[422],
-        429: problem_doc("Too many failed logins; see Retry-After."),
-    },
+    responses=problem(401, "Wrong email or password.")
+    | problem(429, "Too many failed logins; see Retry-After."),
 )
 def issue_token(
     db: DbSession,
@@ -50,6 +47,6 @@ def issue_token(
     return Token(access_token=token, expires_in=lifetime)
 
 
-@router.get("/me", summary="The caller's account", responses={401: COMMON_RESPONSES[401]})
+@router.get("/me", summary="The caller's account")
 def me(user: CurrentUser) -> UserRead:
     return UserRead.model_validate(user)

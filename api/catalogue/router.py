@@ -21,12 +21,14 @@ from api.catalogue.schemas import (
     TreatmentAreaRead,
 )
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
-from api.vocabulary import ContraindicationKind, Indication, SizeClass
+from api.vocabulary import ConflictCode, ContraindicationKind, Indication, SizeClass
 
-router = ApiRouter(tags=["catalogue"], responses=COMMON_RESPONSES)
+router = ApiRouter(tags=["catalogue"])
+
+EXISTS = conflicts(ConflictCode.ALREADY_EXISTS)
 
 CodePath = Annotated[str, Path(max_length=40, pattern=NO_NUL)]
 CodeQuery = Annotated[str | None, Query(max_length=40, pattern=NO_NUL)]
@@ -49,7 +51,7 @@ def get_treatment_area(db: DbSession, _user: CurrentUser, code: CodePath) -> Tre
     "/treatment-areas",
     summary="Add a treatment area (admins)",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=EXISTS,
 )
 def create_treatment_area(
     db: DbSession, _admin: AdminUser, body: TreatmentAreaCreate
@@ -74,7 +76,7 @@ def get_allergen_class(db: DbSession, _user: CurrentUser, code: CodePath) -> All
     "/allergen-classes",
     summary="Add an allergen class (admins)",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=EXISTS,
 )
 def create_allergen_class(
     db: DbSession, _admin: AdminUser, body: AllergenClassCreate
@@ -99,7 +101,7 @@ def get_substance(db: DbSession, _user: CurrentUser, code: CodePath) -> Substanc
     "/substances",
     summary="Add a substance (admins)",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=EXISTS,
 )
 def create_substance(db: DbSession, _admin: AdminUser, body: SubstanceCreate) -> SubstanceRead:
     return service.substance_out(service.create_substance(db, body))
@@ -128,7 +130,7 @@ def get_formulation(
     "/formulations",
     summary="Add a formulation (admins)",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=EXISTS,
 )
 def create_formulation(
     db: DbSession, _admin: AdminUser, body: FormulationCreate
@@ -153,7 +155,7 @@ def get_contraindication(db: DbSession, _user: CurrentUser, code: CodePath) -> C
     "/contraindications",
     summary="Add a contraindication (admins)",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=EXISTS,
 )
 def create_contraindication(
     db: DbSession, _admin: AdminUser, body: ContraindicationCreate

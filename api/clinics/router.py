@@ -21,22 +21,15 @@ from api.clinics.schemas import (
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.money import format_money
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts, problem
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import (
-    COMMON_RESPONSES,
-    CONFLICT_RESPONSES,
-    PRECONDITION_RESPONSES,
-    problem_doc,
-)
+from api.vocabulary import ConflictCode
 
 router = ApiRouter(prefix="/clinics", tags=["clinics"])
 
 # Reading clinics needs no login: it is the front end's clinic finder.
-PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: problem_doc("Unknown clinic."),
-    422: problem_doc("Malformed or out-of-bounds input."),
-}
+PUBLIC_RESPONSES = problem(404, "Unknown clinic.")
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
 }
@@ -60,7 +53,6 @@ def _prices(clinic: Clinic, prices: list[ClinicPrice]) -> PriceList:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=COMMON_RESPONSES,
     summary="Create a clinic (admins)",
 )
 def create_clinic(
@@ -69,7 +61,7 @@ def create_clinic(
     return _read(service.create_clinic(db, body), response)
 
 
-@router.get("", responses=PUBLIC_RESPONSES, summary="List clinics, or find those near a point")
+@router.get("", summary="List clinics, or find those near a point")
 def list_clinics(db: DbSession, page: PageDep, near: NearDep) -> Page[ClinicListItem]:
     """By name; with `near=LAT,LON` by great-circle distance, each with `distance_km`."""
     if near is None:
@@ -92,7 +84,7 @@ def get_clinic(db: DbSession, clinic_id: uuid.UUID, response: Response) -> Clini
 
 @router.patch(
     "/{clinic_id}",
-    responses={**COMMON_RESPONSES, **CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    responses=conflicts(ConflictCode.PRICES_IN_CURRENCY),
     summary="Change a clinic (admins)",
 )
 def update_clinic(
@@ -111,7 +103,7 @@ def update_clinic(
 @router.delete(
     "/{clinic_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses={**COMMON_RESPONSES, **CONFLICT_RESPONSES},
+    responses=conflicts(ConflictCode.IN_USE),
     summary="Remove a clinic nothing refers to (admins)",
 )
 def delete_clinic(db: DbSession, _admin: AdminUser, clinic_id: uuid.UUID) -> None:
@@ -125,9 +117,7 @@ def get_prices(db: DbSession, clinic_id: uuid.UUID) -> PriceList:
     return _prices(clinic, service.list_prices(db, clinic))
 
 
-@router.put(
-    "/{clinic_id}/prices", responses=COMMON_RESPONSES, summary="Replace a clinic's price list"
-)
+@router.put("/{clinic_id}/prices", summary="Replace a clinic's price list")
 def replace_prices(
     db: DbSession, _admin: AdminUser, clinic_id: uuid.UUID, body: PriceListIn
 ) -> PriceList:

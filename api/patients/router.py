@@ -14,9 +14,10 @@ from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.catalogue.schemas import NO_NUL
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.responses import problem
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, PRECONDITION_RESPONSES, NotFound
+from api.errors import NotFound
 from api.patients import allergies, intakes, service
 from api.patients.deps import VisiblePatient
 from api.patients.schemas import (
@@ -31,7 +32,7 @@ from api.patients.schemas import (
 )
 from api.vocabulary import AllergyStatus
 
-router = ApiRouter(prefix="/patients", tags=["patients"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/patients", tags=["patients"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, summary="Register a patient")
@@ -71,7 +72,10 @@ def get_patient(patient: VisiblePatient, response: Response) -> PatientRead:
 
 
 @router.patch(
-    "/{patient_id}", responses=PRECONDITION_RESPONSES, summary="Change or deactivate a patient"
+    "/{patient_id}",
+    # A patient account may not change its own `active` flag nor its home clinic.
+    responses=problem(403),
+    summary="Change or deactivate a patient",
 )
 def update_patient(
     db: DbSession,
@@ -140,7 +144,6 @@ def get_allergy(
 
 @router.patch(
     "/{patient_id}/allergies/{allergy_id}",
-    responses=PRECONDITION_RESPONSES,
     summary="Change an allergy (practitioners, admins)",
 )
 def update_allergy(

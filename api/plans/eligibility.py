@@ -19,11 +19,21 @@ from api.practitioners.models import Practitioner
 from api.safety import gates
 from api.safety.allergies import allergy_conflicts
 from api.users.models import User
-from api.vocabulary import Indication
+from api.vocabulary import ConflictCode, Indication
 
 OTHER_INDICATIONS_SESSIONS = 10
 # Highest cellulite grade among the plan's areas → recommended number of sessions.
 SESSIONS_BY_GRADE = {0: 6, 1: 6, 2: 12, 3: 20}
+
+# The 409 codes of `run_gates`.
+ELIGIBILITY_CODES = (
+    gates.RECHECK_CODES
+    | gates.LICENCE_CODES
+    | {
+        ConflictCode.NO_INTAKE,
+        ConflictCode.NOT_INDICATED,
+    }
+)
 
 
 def recommended_sessions(indication: str, grades: Iterable[int]) -> int:

@@ -9,9 +9,9 @@ from api.audit.deps import AuditorDep
 from api.auth.deps import ClinicalUser, CurrentUser
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.plans import service
 from api.plans.deps import (
     ConsentingUser,
@@ -34,7 +34,7 @@ from api.vocabulary import PlanStatus
 
 RESOURCE = "treatment_plan"
 
-router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"])
 
 
 def _detail(db: Session, plan: TreatmentPlan, response: Response, viewer: User) -> PlanDetail:
@@ -46,7 +46,7 @@ def _detail(db: Session, plan: TreatmentPlan, response: Response, viewer: User) 
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(service.CREATE_CODES),
     summary="Propose a treatment plan (safety gates and quote)",
 )
 def create_plan(
@@ -86,7 +86,7 @@ def get_plan(
 
 @router.patch(
     "/{plan_id}",
-    responses={**CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    responses=conflicts(service.UPDATE_CODES),
     summary="Change a proposed plan (honours If-Match)",
 )
 def update_plan(
@@ -106,7 +106,7 @@ def update_plan(
 
 @router.post(
     "/{plan_id}/consent",
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(service.TRANSITION_CODES),
     summary="Record consent: proposed → active",
 )
 def consent(
@@ -124,7 +124,7 @@ def consent(
 
 @router.post(
     "/{plan_id}/cancel",
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(service.TRANSITION_CODES),
     summary="Cancel the plan and its sessions still to come",
 )
 def cancel(

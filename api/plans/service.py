@@ -115,6 +115,15 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
     return plan
 
 
+# The 409 codes of creating, changing, consenting to and cancelling a plan.
+CREATE_CODES = eligibility.ELIGIBILITY_CODES
+UPDATE_CODES = eligibility.ELIGIBILITY_CODES | {
+    ConflictCode.INVALID_TRANSITION,
+    ConflictCode.PLAN_FULL,
+}
+TRANSITION_CODES = frozenset({ConflictCode.INVALID_TRANSITION})
+
+
 def _invalid_transition(detail: str) -> RuleConflict:
     return RuleConflict.one(ConflictCode.INVALID_TRANSITION, detail)
 

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import Depends
 
 from api.auth.deps import CurrentUser, StaffUser
+from api.common.responses import may_forbid
 from api.db import DbSession
 from api.errors import Forbidden
 from api.practitioners import service
@@ -20,6 +21,7 @@ def readable_practitioner(
     return service.get_practitioner(db, practitioner_id)
 
 
+@may_forbid
 def practitioner_schedule_reader(
     db: DbSession, user: StaffUser, practitioner_id: uuid.UUID
 ) -> Practitioner:
@@ -34,6 +36,7 @@ def practitioner_schedule_reader(
     return practitioner
 
 
+@may_forbid
 def practitioner_schedule_owner(
     db: DbSession, user: CurrentUser, practitioner_id: uuid.UUID
 ) -> Practitioner:

@@ -9,9 +9,9 @@ from fastapi import Response, status
 from api.auth.deps import AdminUser, CurrentUser
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.practitioners import schedule, service
 from api.practitioners.deps import ReadablePractitioner, ScheduleOwner, ScheduleReader
 from api.practitioners.models import Practitioner
@@ -24,8 +24,9 @@ from api.practitioners.schemas import (
     WorkingHoursList,
     WorkingHoursOut,
 )
+from api.vocabulary import ConflictCode
 
-router = ApiRouter(prefix="/practitioners", tags=["practitioners"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/practitioners", tags=["practitioners"])
 
 ETAG_HEADER: dict[int | str, dict[str, Any]] = {
     200: {"headers": {"ETag": {"description": "Send it back in `If-Match` when changing."}}}
@@ -40,7 +41,7 @@ def _read(practitioner: Practitioner, response: Response) -> PractitionerRead:
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(ConflictCode.LICENSE_EXISTS),
     summary="Create a practitioner (admins)",
 )
 def create_practitioner(
@@ -69,7 +70,7 @@ def get_practitioner(practitioner: ReadablePractitioner, response: Response) -> 
 
 @router.patch(
     "/{practitioner_id}",
-    responses={**CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    responses=conflicts(ConflictCode.LICENSE_EXISTS),
     summary="Change a practitioner (admins)",
 )
 def update_practitioner(
@@ -88,7 +89,7 @@ def update_practitioner(
 @router.delete(
     "/{practitioner_id}",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(ConflictCode.IN_USE),
     summary="Remove a practitioner nothing refers to (admins)",
 )
 def delete_practitioner(db: DbSession, _admin: AdminUser, practitioner_id: uuid.UUID) -> None:

@@ -29,6 +29,13 @@ from api.vocabulary import AllergyStatus, ConflictCode, ContraindicationKind
 
 ADULT_AGE = 18
 
+# The 409 codes of the gates: what `licence_and_qualification_conflicts` and what
+# `recheck_conflicts` (the age, allergy and contraindication gates run again) can answer.
+LICENCE_CODES = frozenset({ConflictCode.NOT_QUALIFIED, ConflictCode.LICENCE})
+RECHECK_CODES = frozenset(
+    {ConflictCode.UNDER_AGE, ConflictCode.ALLERGY, ConflictCode.CONTRAINDICATION}
+)
+
 
 class PlanLike(Protocol):
     """What the gates run again need of a treatment plan (safety sits below plans)."""

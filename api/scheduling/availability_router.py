@@ -9,11 +9,10 @@ from api.auth.deps import CurrentUser
 from api.common.routing import ApiRouter
 from api.common.types import CalendarDate
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES
 from api.scheduling import availability
 from api.scheduling.schemas import AvailabilityRead, availability_json
 
-router = ApiRouter(prefix="/availability", tags=["sessions"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/availability", tags=["sessions"])
 
 
 @router.get("", response_model=AvailabilityRead, summary="Free 45-minute slots of a clinic")

@@ -41,6 +41,25 @@ from api.vocabulary import ConflictCode, PlanStatus, SessionStatus
 
 BOOKABLE_PLAN_STATUSES = (PlanStatus.PROPOSED, PlanStatus.ACTIVE)
 
+# The 409 codes of `_slot_conflicts` (the plan, the practitioner, and `slots.explain`'s
+# codes that have words) and of `flush_booking`; then of a booking and of a reschedule.
+SLOT_CODES = gates.LICENCE_CODES | {
+    ConflictCode.PLAN_NOT_BOOKABLE,
+    ConflictCode.PLAN_FULL,
+    ConflictCode.SPACING,
+    ConflictCode.OUTSIDE_WORKING_HOURS,
+    ConflictCode.TIME_OFF,
+    ConflictCode.SLOT_TAKEN,
+    ConflictCode.BUFFER,
+    ConflictCode.PATIENT_BUSY,
+}
+BOOK_CODES = SLOT_CODES | gates.RECHECK_CODES
+RESCHEDULE_CODES = (
+    (SLOT_CODES - {ConflictCode.PLAN_FULL})
+    | gates.RECHECK_CODES
+    | {ConflictCode.INVALID_TRANSITION}
+)
+
 # A violation's message names the constraint: which rule a concurrent booking broke.
 _CONSTRAINT_CODES = {
     PRACTITIONER_OVERLAP: ConflictCode.SLOT_TAKEN,

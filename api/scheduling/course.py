@@ -51,6 +51,18 @@ from api.users.models import User
 from api.vocabulary import ConflictCode, SessionStatus
 
 _ONE_DAY = timedelta(days=1)
+# The 409 codes of `schedule_course` (`flush_booking`'s included: a concurrent booking).
+COURSE_CODES = (
+    gates.LICENCE_CODES
+    | gates.RECHECK_CODES
+    | {
+        ConflictCode.PLAN_NOT_BOOKABLE,
+        ConflictCode.PLAN_FULL,
+        ConflictCode.UNPLACEABLE,
+        ConflictCode.SLOT_TAKEN,
+        ConflictCode.PATIENT_BUSY,
+    }
+)
 
 
 @dataclass(frozen=True)

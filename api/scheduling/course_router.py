@@ -6,16 +6,16 @@ from fastapi import Response, status
 
 from api.audit.deps import AuditorDep
 from api.auth.deps import StaffUser
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 from api.idempotency.deps import IdempotencyKey, as_response
 from api.idempotency.service import Answer, run_once
 from api.scheduling import course
 from api.scheduling.schemas import CourseRead, CourseSchedule
 from api.sessions.schemas import SessionRead
 
-router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"])
 
 
 @router.post(
@@ -24,7 +24,7 @@ router = ApiRouter(prefix="/treatment-plans", tags=["treatment plans"], response
     response_model=CourseRead,
     responses={
         200: {"model": CourseRead, "description": "Dry run: where the sessions would go."},
-        **CONFLICT_RESPONSES,
+        **conflicts(course.COURSE_CODES),
     },
     summary="Book the plan's remaining sessions, one per cadence step (all or nothing)",
 )

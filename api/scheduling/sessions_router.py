@@ -10,16 +10,13 @@ from api.audit.service import Auditor
 from api.auth.deps import ClinicalUser, CurrentUser, StaffUser
 from api.common.etag import IfMatch, check_if_match
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.common.types import CalendarDate
 from api.db import DbSession
-from api.errors import (
-    COMMON_RESPONSES,
-    CONFLICT_RESPONSES,
-    PRECONDITION_RESPONSES,
-)
 from api.idempotency.deps import IdempotencyKey, as_response
 from api.idempotency.service import Answer, run_once
+from api.safety import gates
 from api.scheduling import booking, sessions
 from api.scheduling.schemas import (
     SessionBook,
@@ -29,14 +26,15 @@ from api.scheduling.schemas import (
     etag,
     session_state,
 )
+from api.sessions import transitions
 from api.sessions.lookup import LocatedSession, visible_session
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead
 from api.vocabulary import SessionStatus
 
-router = ApiRouter(prefix="/sessions", tags=["sessions"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/sessions", tags=["sessions"])
 
-ACTION_RESPONSES = {**CONFLICT_RESPONSES}
+TRANSITION_RESPONSES = conflicts(transitions.TRANSITION_CODES)
 
 
 def _answer(located: LocatedSession, response: Response) -> SessionRead:
@@ -53,7 +51,7 @@ def _audit_notes_read(auditor: Auditor, session: TreatmentSession) -> None:
     "",
     status_code=status.HTTP_201_CREATED,
     response_model=SessionRead,
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(booking.BOOK_CODES),
     summary="Book one session of a treatment plan",
 )
 def book_session(
@@ -116,7 +114,7 @@ def get_session(
 
 @router.patch(
     "/{session_id}",
-    responses={**CONFLICT_RESPONSES, **PRECONDITION_RESPONSES},
+    responses=conflicts(booking.RESCHEDULE_CODES),
     summary="Reschedule a booked session",
 )
 def reschedule_session(
@@ -133,7 +131,7 @@ def reschedule_session(
     return _answer(located, response)
 
 
-@router.post("/{session_id}/cancel", responses=ACTION_RESPONSES, summary="Cancel")
+@router.post("/{session_id}/cancel", responses=TRANSITION_RESPONSES, summary="Cancel")
 def cancel_session(
     db: DbSession, user: CurrentUser, session_id: uuid.UUID, body: SessionCancel, response: Response
 ) -> SessionRead:
@@ -142,7 +140,11 @@ def cancel_session(
     return _answer(located, response)
 
 
-@router.post("/{session_id}/check-in", responses=ACTION_RESPONSES, summary="Check in")
+@router.post(
+    "/{session_id}/check-in",
+    responses=conflicts(transitions.CHECK_IN_CODES, gates.RECHECK_CODES),
+    summary="Check in",
+)
 def check_in_session(
     db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
 ) -> SessionRead:
@@ -151,7 +153,9 @@ def check_in_session(
     return _answer(located, response)
 
 
-@router.post("/{session_id}/complete", responses=ACTION_RESPONSES, summary="Complete with notes")
+@router.post(
+    "/{session_id}/complete", responses=TRANSITION_RESPONSES, summary="Complete with notes"
+)
 def complete_session(
     db: DbSession,
     user: ClinicalUser,
@@ -167,7 +171,7 @@ def complete_session(
     return _answer(located, response)
 
 
-@router.post("/{session_id}/no-show", responses=ACTION_RESPONSES, summary="Mark no-show")
+@router.post("/{session_id}/no-show", responses=TRANSITION_RESPONSES, summary="Mark no-show")
 def no_show_session(
     db: DbSession, user: StaffUser, session_id: uuid.UUID, response: Response
 ) -> SessionRead:

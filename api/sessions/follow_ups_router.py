@@ -5,22 +5,23 @@ from fastapi import status
 from api.audit.deps import AuditorDep
 from api.auth.deps import CurrentUser
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES
 from api.sessions import follow_ups as service
 from api.sessions.deps import ReportingUser, VisibleSession
 from api.sessions.schemas import FollowUpCreate, FollowUpRead
+from api.vocabulary import ConflictCode
 
 RESOURCE = "follow_up"
 
-router = ApiRouter(prefix="/sessions", tags=["follow-ups"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/sessions", tags=["follow-ups"])
 
 
 @router.post(
     "/{session_id}/follow-ups",
     status_code=status.HTTP_201_CREATED,
-    responses=CONFLICT_RESPONSES,
+    responses=conflicts(ConflictCode.INVALID_TRANSITION),
     summary="Report a follow-up of a completed session",
 )
 def create_follow_up(

@@ -24,6 +24,9 @@ CHECK_IN_OPENS = timedelta(hours=1)
 LATE_CANCELLATION = timedelta(hours=24)
 # A session still to be done: a plan's cancellation takes it along.
 OPEN_STATUSES = (SessionStatus.BOOKED, SessionStatus.CHECKED_IN)
+# The 409 codes of a transition; check-in also runs the gates (`check_in`'s `gate_conflicts`).
+TRANSITION_CODES = frozenset({ConflictCode.INVALID_TRANSITION})
+CHECK_IN_CODES = TRANSITION_CODES | {ConflictCode.CONSENT_REQUIRED}
 
 
 def _invalid(session: TreatmentSession, action: str) -> RuleConflict:

@@ -7,19 +7,19 @@ from fastapi import Response, status
 from api.auth.deps import AdminUser
 from api.common.etag import IfMatch, check_if_match, set_etag
 from api.common.pagination import Page, PageDep
+from api.common.responses import conflicts
 from api.common.routing import ApiRouter
 from api.db import DbSession
-from api.errors import COMMON_RESPONSES, CONFLICT_RESPONSES, PRECONDITION_RESPONSES
 from api.users import service
 from api.users.schemas import UserCreate, UserRead, UserUpdate
-from api.vocabulary import Role
+from api.vocabulary import ConflictCode, Role
 
-router = ApiRouter(prefix="/users", tags=["users"], responses=COMMON_RESPONSES)
+router = ApiRouter(prefix="/users", tags=["users"])
+
+ACCOUNT_CONFLICTS = conflicts(ConflictCode.ACCOUNT_EXISTS)
 
 
-@router.post(
-    "", status_code=status.HTTP_201_CREATED, responses=CONFLICT_RESPONSES, summary="Create"
-)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=ACCOUNT_CONFLICTS, summary="Create")
 def create_user(db: DbSession, _admin: AdminUser, body: UserCreate) -> UserRead:
     return UserRead.model_validate(service.create_user(db, body))
 
@@ -41,7 +41,7 @@ def get_user(db: DbSession, _admin: AdminUser, user_id: uuid.UUID, response: Res
 
 @router.patch(
     "/{user_id}",
-    responses=CONFLICT_RESPONSES | PRECONDITION_RESPONSES,
+    responses=ACCOUNT_CONFLICTS,
     summary="Change or deactivate an account",
 )
 def update_user(

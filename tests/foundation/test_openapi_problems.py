@@ -1,0 +1,193 @@
+"""The OpenAPI document types every error (`application/problem+json` with a schema), lists
+only the statuses an operation can answer and names each 409's codes; real error bodies match
+what it says."""
+
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from httpx import Response
+from sqlalchemy.orm import Session
+
+from api.common import clock
+from api.config import Settings
+from api.scheduling import booking
+from api.vocabulary import ConflictCode, Role
+from tests.factories import auth_headers, make_session, make_user
+from tests.scheduling.helpers import NOW, TUESDAY, Setup, book, make_setup
+
+PROBLEM = "application/problem+json"
+JSON = {"Content-Type": "application/json"}
+
+Operation = tuple[str, str, dict[str, Any]]
+
+
+@pytest.fixture
+def doc(client: TestClient) -> dict[str, Any]:
+    document: dict[str, Any] = client.get("/openapi.json").json()
+    return document
+
+
+def operations(doc: dict[str, Any]) -> Iterator[Operation]:
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            yield method.upper(), path, operation
+
+
+def errors(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s: r for s, r in operation["responses"].items() if s[0] in "45"}
+
+
+def resolve(doc: dict[str, Any], ref: str) -> dict[str, Any]:
+    schema: dict[str, Any] = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    return schema
+
+
+def conflict_codes(doc: dict[str, Any], operation: dict[str, Any]) -> set[str]:
+    ref = operation["responses"]["409"]["content"][PROBLEM]["schema"]["$ref"]
+    item = resolve(doc, resolve(doc, ref)["properties"]["conflicts"]["items"]["$ref"])
+    return set(item["properties"]["code"]["enum"])
+
+
+def test_every_error_response_is_a_problem_with_a_schema(doc: dict[str, Any]) -> None:
+    seen = 0
+    for method, path, operation in operations(doc):
+        for status, response in errors(operation).items():
+            content = response.get("content", {})
+            where = f"{method} {path} {status}"
+            assert set(content) == {PROBLEM}, where
+            ref = content[PROBLEM]["schema"]["$ref"]
+            schema = resolve(doc, ref)
+            assert {"type", "title", "status", "detail"} <= set(schema["required"]), where
+            if status == "422":
+                assert ref.endswith("/ValidationProblem"), where
+            if status == "409":
+                assert "conflicts" in schema["required"], where
+            seen += 1
+    assert seen > 250
+
+
+def test_only_the_statuses_an_operation_can_answer(doc: dict[str, Any]) -> None:
+    for method, path, operation in operations(doc):
+        statuses = set(errors(operation))
+        where = f"{method} {path}"
+        body = operation.get("requestBody", {}).get("content", {})
+        headers = {
+            p["name"].lower() for p in operation.get("parameters", []) if p["in"] == "header"
+        }
+        assert ("400" in statuses) == ("application/json" in body), where
+        assert ("412" in statuses) == ("if-match" in headers), where
+        assert ("401" in statuses) == bool(operation.get("security")) or path.endswith("/token")
+        assert ("404" in statuses) == ("{" in path), where
+        if method == "GET":
+            assert not statuses & {"400", "409", "412"}, where
+    token = doc["paths"]["/api/v1/auth/token"]["post"]
+    assert set(errors(token)) == {"401", "422", "429"}
+    assert set(errors(doc["paths"]["/api/v1/auth/me"]["get"])) == {"401"}
+
+
+def test_each_409_lists_the_codes_the_server_checks_against(
+    doc: dict[str, Any], app: FastAPI
+) -> None:
+    """The document and the server's own check (`api.errors.check_documented`, which logs a
+    409 naming any other code, and fails the test that provoked it) read one table."""
+    table: dict[tuple[str, str], frozenset[str]] = app.state.documented_conflicts
+    for method, path, operation in operations(doc):
+        if "409" in operation["responses"]:
+            assert conflict_codes(doc, operation) == table[(method, path)], f"{method} {path}"
+        else:
+            assert not table.get((method, path)), f"{method} {path}"
+    book_session = doc["paths"]["/api/v1/sessions"]["post"]
+    assert conflict_codes(doc, book_session) == {str(c) for c in booking.BOOK_CODES} | {
+        ConflictCode.CONFLICT
+    }
+
+
+def test_conflict_items_type_the_fields_their_codes_add(doc: dict[str, Any]) -> None:
+    def item(path: str, method: str) -> dict[str, Any]:
+        operation = doc["paths"][path][method]
+        ref = operation["responses"]["409"]["content"][PROBLEM]["schema"]["$ref"]
+        return resolve(doc, resolve(doc, ref)["properties"]["conflicts"]["items"]["$ref"])
+
+    plan = item("/api/v1/treatment-plans", "post")["properties"]
+    assert plan["substance_code"]["type"] == "string"
+    assert plan["contraindication_code"]["type"] == "string"
+    course = item("/api/v1/treatment-plans/{plan_id}/schedule", "post")["properties"]
+    assert course["step"]["type"] == "integer"
+    assert course["date"] == {**course["date"], "type": "string", "format": "date"}
+    cancel = item("/api/v1/sessions/{session_id}/cancel", "post")
+    assert set(cancel["properties"]) == {"code", "detail"}
+    assert cancel["additionalProperties"] is False
+
+
+# --- Real error bodies against the document ------------------------------------------------
+
+
+def assert_documented(doc: dict[str, Any], method: str, path: str, response: Response) -> None:
+    """The response's status is documented for the operation, with its media type, and its
+    body validates against the documented schema."""
+    operation = doc["paths"][path][method.lower()]
+    status = str(response.status_code)
+    assert status in operation["responses"], (method, path, status)
+    assert response.headers["content-type"].startswith(PROBLEM)
+    ref = operation["responses"][status]["content"][PROBLEM]["schema"]["$ref"]
+    validator = jsonschema_rs.Draft202012Validator(
+        {"$ref": ref, "components": doc["components"]}, validate_formats=True
+    )
+    body = response.json()
+    assert validator.is_valid(body), [e.message for e in validator.iter_errors(body)]
+
+
+@pytest.fixture
+def now() -> datetime:
+    clock.freeze(NOW)
+    return NOW
+
+
+@pytest.fixture
+def setup(db: Session, now: datetime) -> Setup:
+    return make_setup(db)
+
+
+@pytest.fixture
+def staff(db: Session, setup: Setup, settings: Settings) -> dict[str, str]:
+    return auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
+
+
+def test_booking_conflicts_match_the_document(
+    client: TestClient, doc: dict[str, Any], db: Session, setup: Setup, staff: dict[str, str]
+) -> None:
+    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
+    provoked = {
+        "slot_taken": book(client, staff, setup, setup.at(TUESDAY, 10, 30)),
+        "outside_working_hours": book(client, staff, setup, setup.at(TUESDAY, 16, 30)),
+    }
+    documented = conflict_codes(doc, doc["paths"]["/api/v1/sessions"]["post"])
+    for code, response in provoked.items():
+        assert response.status_code == 409, response.text
+        assert code in [c["code"] for c in response.json()["conflicts"]]
+        assert code in documented
+        assert_documented(doc, "POST", "/api/v1/sessions", response)
+
+
+def test_validation_not_found_and_other_problems_match_the_document(
+    client: TestClient, doc: dict[str, Any], setup: Setup, staff: dict[str, str]
+) -> None:
+    sessions = "/api/v1/sessions"
+    one = "/api/v1/sessions/{session_id}"
+    unknown = "00000000-0000-0000-0000-000000000000"
+    cases = [
+        ("POST", sessions, client.post(sessions, headers=staff, json={"starts_at": "soon"})),
+        ("POST", sessions, client.post(sessions, headers=staff | JSON, content=b"{not json")),
+        ("POST", sessions, client.post(sessions, json={})),
+        ("GET", one, client.get(f"{sessions}/{unknown}", headers=staff)),
+        ("GET", one, client.get(f"{sessions}/not-a-uuid", headers=staff)),
+        ("POST", "/api/v1/users", client.post("/api/v1/users", headers=staff, json={})),
+    ]
+    assert [r.status_code for _, _, r in cases] == [422, 400, 401, 404, 422, 403]
+    for method, path, response in cases:
+        assert_documented(doc, method, path, response)
