@@ -37,11 +37,18 @@ class Settings(BaseSettings):
     # Development without SECRET_KEY: a random key made at first start and kept here (the file
     # is git-ignored), so no key that signs tokens is ever published with the code.
     secret_key_file: Path = Path(".secret_key")
+    # The lowest level a server logs (api.logging); any case ("debug") is accepted.
+    log_level: Literal["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"] = "INFO"
 
     @field_validator("database_url")
     @classmethod
     def _normalize_url(cls, value: str) -> str:
         return normalize_database_url(value)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("cors_origins", mode="before")
     @classmethod

@@ -23,6 +23,7 @@ from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
 from api.errors import install_handlers
 from api.health import router as health_router
+from api.logging import configure_logging
 from api.patients.router import router as patients_router
 from api.plans.router import router as plans_router
 from api.practitioners.router import router as practitioners_router
@@ -100,12 +101,39 @@ def load_settings() -> Settings:
         raise SystemExit(f"Configuration error: {problems}") from None
 
 
-def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
-    """Build the application. The engine is created at start-up unless one is given (tests)."""
+def tune_gc_for_serving() -> None:
+    """The garbage collector of a server process, once its app is built (its start-up).
+
+    What exists at start-up (modules, models, the app) lives as long as the process does, so
+    it is kept out of the collector's full passes, which otherwise walk all of it (about
+    100 ms) every few requests that allocate thousands of rows. And a search over a busy month
+    builds thousands of short-lived tuples; with the default threshold (700 allocations) they
+    trigger collections mid-request that promote them and soon a full pass, which is what made
+    the slowest searches slow. Collections stay on, just rarer.
+
+    Only in the serving process: a test process builds an app per test, and freezing its heap
+    would keep every one of them out of collection for good.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+
+
+def create_app(
+    settings: Settings | None = None, engine: Engine | None = None, *, serving: bool = False
+) -> FastAPI:
+    """Build the application. The engine is created at start-up unless one is given (tests).
+
+    `serving`: the app is its process's server (`api.main:app`), whose start-up also
+    configures logging (`LOG_LEVEL`, `api.logging`) and tunes the garbage collector; the
+    tests' apps leave both to the test process.
+    """
     settings = settings or load_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if serving:
+            configure_logging(settings.log_level)
         own_engine = engine is None
         if settings.secret_key is None:
             log.warning(
@@ -114,18 +142,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
             )
         app.state.engine = engine or make_engine(settings.database_url)
         app.state.sessionmaker = make_sessionmaker(app.state.engine)
-        if own_engine:
-            # A server process: what exists at start-up (modules, models, the app) lives as
-            # long as it does, so it is kept out of the garbage collector's full passes, which
-            # otherwise walk all of it (about 100 ms) every few requests that allocate
-            # thousands of rows. (Tests, which bring their own engine, build many apps.)
-            gc.collect()
-            gc.freeze()
-            # A search over a busy month builds thousands of short-lived tuples; with the
-            # default threshold (700 allocations) they trigger collections mid-request that
-            # promote them and soon a full pass, which is what made the slowest searches slow.
-            # Collections stay on, just rarer.
-            gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
+        if serving:
+            tune_gc_for_serving()
         try:
             yield
         finally:
@@ -162,5 +180,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     return app
 
 
-logging.basicConfig(level=logging.INFO)
-app = create_app()
+# What uvicorn serves. Building it reads the settings; logging and the garbage collector are
+# set when the server starts it (the lifespan), so importing api.main changes neither.
+app = create_app(serving=True)

@@ -10,6 +10,7 @@ Starlette's own error middleware, so an unexpected error's 500 carries them too.
 from fastapi import FastAPI
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.common.request_id import RequestId
 from api.docs import ASSETS_URL
 
 NO_STORE = (b"cache-control", b"no-store")
@@ -47,9 +48,11 @@ class SecurityHeaders:
 
 class SecuredFastAPI(FastAPI):
     """FastAPI whose whole middleware stack, error handling included, is wrapped in
-    `SecurityHeaders`; the docs' static assets may be cached."""
+    `SecurityHeaders`, and that in `RequestId` (so every response, a 500 too, names its
+    request and every log line written for it does); the docs' static assets may be
+    cached."""
 
     cacheable_prefixes: tuple[str, ...] = (f"{ASSETS_URL}/",)
 
     def build_middleware_stack(self) -> ASGIApp:
-        return SecurityHeaders(super().build_middleware_stack(), self.cacheable_prefixes)
+        return RequestId(SecurityHeaders(super().build_middleware_stack(), self.cacheable_prefixes))
