@@ -230,3 +230,52 @@ def test_pre_commit_runs_the_quick_checks_of_the_test_command() -> None:
     }
     assert checks
     assert {check.split()[0] for check in checks} <= {e.split()[0] for e in entries}
+
+
+def _instructions(dockerfile: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) of a Dockerfile, continuation lines joined, comments left out."""
+    joined = dockerfile.replace("\\\n", " ")
+    lines = [line.strip() for line in joined.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "")
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def test_the_image_caches_its_dependencies_and_runs_as_a_user() -> None:
+    """Docker cannot run here, so the file is checked: the locked dependencies are installed
+    from pyproject.toml and uv.lock alone, before any source is copied (a code change reuses
+    that layer), and the server does not run as root."""
+    steps = _instructions((ROOT / "Dockerfile").read_text())
+    copies = [i for i, (op, _) in enumerate(steps) if op == "COPY"]
+    assert steps[copies[0]][1].split() == ["pyproject.toml", "uv.lock", "./"]
+    dependencies = next(
+        i for i, (op, args) in enumerate(steps) if op == "RUN" and "--no-install-project" in args
+    )
+    assert "uv sync --locked" in steps[dependencies][1]
+    assert copies[0] < dependencies < copies[1]
+    assert any("api" in steps[i][1].split() for i in copies[1:])
+    install = (ROOT / "scripts" / "install").read_text()
+    uv_version = install.split("UV_VERSION=", 1)[1].split()[0]
+    assert any(op == "RUN" and f"uv=={uv_version}" in args for op, args in steps)
+    users = [(i, args.split(":")[0]) for i, (op, args) in enumerate(steps) if op == "USER"]
+    assert users
+    assert users[-1][1] not in {"root", "0"}
+    (cmd,) = [i for i, (op, _) in enumerate(steps) if op == "CMD"]
+    assert users[-1][0] < cmd
+
+
+def test_the_build_context_leaves_out_environments_data_and_secrets() -> None:
+    ignored = set((ROOT / ".dockerignore").read_text().split())
+    assert {".git", ".venv", "*.db", ".env", ".secret_key", "**/__pycache__"} <= ignored
+    assert not {"api", "migrations", "uv.lock", "pyproject.toml", "alembic.ini"} & ignored
+
+
+def test_compose_checks_the_api_health_and_has_no_worker() -> None:
+    compose = yaml.safe_load(Path(ROOT / "docker-compose.yml").read_text())
+    assert set(compose["services"]) == {"db", "api"}
+    check = compose["services"]["api"]["healthcheck"]
+    assert "/health" in " ".join(check["test"])
+    assert check["test"][0] == "CMD"
+    assert {"interval", "timeout", "retries"} <= check.keys()
