@@ -38,7 +38,7 @@ def head_revisions() -> frozenset[str]:
 
 
 @router.get("/health", summary="The process is up")
-def health() -> Status:
+def get_health() -> Status:
     return Status(status="ok")
 
 
@@ -47,7 +47,7 @@ def health() -> Status:
     summary="The database is reachable and its schema is at the newest migration",
     responses=problem(503, "Not ready."),
 )
-def ready(db: DbSession) -> Status:
+def get_ready(db: DbSession) -> Status:
     try:
         current = MigrationContext.configure(db.connection()).get_current_heads()
     except SQLAlchemyError as exc:

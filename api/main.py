@@ -18,6 +18,7 @@ from api.clinics.router import router as clinics_router
 from api.common.headers import SecuredFastAPI
 from api.common.limits import BodyLimit
 from api.common.responses import install_problem_docs
+from api.common.routing import operation_id
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
@@ -156,6 +157,7 @@ def create_app(
         summary=package_doc,
         description=DESCRIPTION,
         openapi_tags=TAGS,
+        generate_unique_id_function=operation_id,
         docs_url=None,
         redoc_url=None,
         lifespan=lifespan,

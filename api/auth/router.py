@@ -48,5 +48,5 @@ def issue_token(
 
 
 @router.get("/me", summary="The caller's account")
-def me(user: CurrentUser) -> UserRead:
+def get_me(user: CurrentUser) -> UserRead:
     return UserRead.model_validate(user)

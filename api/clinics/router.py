@@ -111,14 +111,14 @@ def delete_clinic(db: DbSession, _admin: AdminUser, clinic_id: uuid.UUID) -> Non
 
 
 @router.get("/{clinic_id}/prices", responses=PUBLIC_RESPONSES, summary="A clinic's price list")
-def get_prices(db: DbSession, clinic_id: uuid.UUID) -> PriceList:
+def get_clinic_prices(db: DbSession, clinic_id: uuid.UUID) -> PriceList:
     """One session price per treatment area, in the clinic's currency."""
     clinic = service.get_clinic(db, clinic_id)
     return _prices(clinic, service.list_prices(db, clinic))
 
 
 @router.put("/{clinic_id}/prices", summary="Replace a clinic's price list")
-def replace_prices(
+def replace_clinic_prices(
     db: DbSession, _admin: AdminUser, clinic_id: uuid.UUID, body: PriceListIn
 ) -> PriceList:
     """Prices are decimal strings with the currency's minor-unit digits (`"375.00"` EUR,

@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.routing import APIRoute
 from starlette.routing import Match
 from starlette.types import Scope
 
@@ -30,3 +31,11 @@ class ApiRouter(APIRouter):
         if not path.startswith(self.prefix, start):
             return Match.NONE, {}
         return super().matches(scope)
+
+
+def operation_id(route: APIRoute) -> str:
+    """The OpenAPI operationId of a route: its endpoint function's name in camelCase
+    (`book_session` → `bookSession`), stable and readable for a generated client. Endpoint
+    functions are named verb first after what they act on, and uniquely (a test checks)."""
+    head, *rest = route.name.split("_")
+    return head + "".join(word.capitalize() for word in rest)

@@ -196,7 +196,7 @@ def list_intakes(
 
 
 @router.get("/{patient_id}/intakes/latest", summary="The latest intake (by measured_on)")
-def latest_intake(
+def get_latest_intake(
     db: DbSession, auditor: AuditorDep, patient: VisiblePatient, response: Response
 ) -> IntakeRead:
     intake = intakes.latest_intake(db, patient.id)

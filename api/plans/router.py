@@ -49,7 +49,7 @@ def _detail(db: Session, plan: TreatmentPlan, response: Response, viewer: User) 
     responses=conflicts(service.CREATE_CODES),
     summary="Propose a treatment plan (safety gates and quote)",
 )
-def create_plan(
+def create_treatment_plan(
     db: DbSession, user: ClinicalUser, auditor: AuditorDep, body: PlanCreate, response: Response
 ) -> PlanDetail:
     plan = service.create_plan(db, body, user)
@@ -58,7 +58,7 @@ def create_plan(
 
 
 @router.get("", summary="List treatment plans")
-def list_plans(
+def list_treatment_plans(
     db: DbSession,
     user: CurrentUser,
     auditor: AuditorDep,
@@ -77,7 +77,7 @@ def list_plans(
 
 
 @router.get("/{plan_id}", summary="Read a treatment plan with its sessions and follow-ups")
-def get_plan(
+def get_treatment_plan(
     db: DbSession, user: CurrentUser, plan: VisiblePlan, auditor: AuditorDep, response: Response
 ) -> PlanDetail:
     auditor.record("read", RESOURCE, plan.id, plan.patient_id)
@@ -89,7 +89,7 @@ def get_plan(
     responses=conflicts(service.UPDATE_CODES),
     summary="Change a proposed plan (honours If-Match)",
 )
-def update_plan(
+def update_treatment_plan(
     db: DbSession,
     user: ClinicalUser,
     plan: PlanToChange,
@@ -109,7 +109,7 @@ def update_plan(
     responses=conflicts(service.TRANSITION_CODES),
     summary="Record consent: proposed → active",
 )
-def consent(
+def consent_to_treatment_plan(
     db: DbSession,
     user: ConsentingUser,
     plan: PlanToChange,
@@ -127,7 +127,7 @@ def consent(
     responses=conflicts(service.TRANSITION_CODES),
     summary="Cancel the plan and its sessions still to come",
 )
-def cancel(
+def cancel_treatment_plan(
     db: DbSession,
     user: ClinicalUser,
     plan: PlanToChange,

@@ -1,7 +1,8 @@
 """The OpenAPI document types every error (`application/problem+json` with a schema), lists
-only the statuses an operation can answer and names each 409's codes; real error bodies match
-what it says."""
+only the statuses an operation can answer, names each 409's codes, and names its operations
+readably; real error bodies match what it says."""
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
@@ -22,6 +23,7 @@ from tests.scheduling.helpers import NOW, TUESDAY, Setup, book, make_setup
 
 PROBLEM = "application/problem+json"
 JSON = {"Content-Type": "application/json"}
+CAMEL_CASE = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)*")
 
 Operation = tuple[str, str, dict[str, Any]]
 
@@ -122,6 +124,19 @@ def test_conflict_items_type_the_fields_their_codes_add(doc: dict[str, Any]) -> 
     cancel = item("/api/v1/sessions/{session_id}/cancel", "post")
     assert set(cancel["properties"]) == {"code", "detail"}
     assert cancel["additionalProperties"] is False
+
+
+def test_operation_ids_are_camel_case_and_unique(doc: dict[str, Any]) -> None:
+    ids = [operation["operationId"] for _, _, operation in operations(doc)]
+    assert len(ids) == len(set(ids))
+    assert all(CAMEL_CASE.fullmatch(i) for i in ids), [
+        i for i in ids if not CAMEL_CASE.fullmatch(i)
+    ]
+    paths = doc["paths"]
+    assert paths["/api/v1/sessions"]["post"]["operationId"] == "bookSession"
+    assert paths["/api/v1/sessions"]["get"]["operationId"] == "listSessions"
+    assert paths["/api/v1/patients/{patient_id}"]["get"]["operationId"] == "getPatient"
+    assert paths["/api/v1/treatment-plans"]["post"]["operationId"] == "createTreatmentPlan"
 
 
 # --- Real error bodies against the document ------------------------------------------------
