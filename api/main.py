@@ -45,9 +45,10 @@ Back end of a mesotherapy clinic's booking software: patients and intake, treatm
 Log in with **Authorize** (email and password). Errors are RFC 9457 `application/problem+json`.
 """
 
+# In the order a front end meets them (DESIGN.md's resources, the clinic finder first and the
+# administration last): ReDoc and Swagger UI list the groups in this order.
 TAGS = [
     {"name": "auth", "description": "Log in and read your own account."},
-    {"name": "users", "description": "Accounts and roles (admins)."},
     {"name": "clinics", "description": "The clinic finder and price lists (no login to read)."},
     {
         "name": "practitioners",
@@ -55,21 +56,23 @@ TAGS = [
     },
     {"name": "patients", "description": "Patients, their allergies and intakes."},
     {
-        "name": "catalogue",
-        "description": "Treatment areas, substances, formulations, contraindications.",
-    },
-    {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
-    {
         "name": "treatment plans",
         "description": "Courses of sessions behind safety gates, with a quote and consent.",
     },
+    {"name": "availability", "description": "Free 45-minute slots to book."},
     {
         "name": "sessions",
-        "description": "Free slots, booking, rescheduling and the states of a session.",
+        "description": "Booking, rescheduling and the states of a session.",
     },
     {
         "name": "follow-ups",
         "description": "Bruising, soreness and adverse events reported after a session.",
+    },
+    {"name": "users", "description": "Accounts and roles (admins)."},
+    {"name": "audit", "description": "Who read or changed which patient's data (admins)."},
+    {
+        "name": "catalogue",
+        "description": "Treatment areas, substances, formulations, contraindications.",
     },
     {"name": "health", "description": "Liveness and readiness probes."},
 ]

@@ -12,7 +12,7 @@ from api.db import DbSession
 from api.scheduling import availability
 from api.scheduling.schemas import AvailabilityRead, availability_json
 
-router = ApiRouter(prefix="/availability", tags=["sessions"])
+router = ApiRouter(prefix="/availability", tags=["availability"])
 
 
 @router.get("", response_model=AvailabilityRead, summary="Free 45-minute slots of a clinic")

@@ -139,6 +139,27 @@ def test_operation_ids_are_camel_case_and_unique(doc: dict[str, Any]) -> None:
     assert paths["/api/v1/treatment-plans"]["post"]["operationId"] == "createTreatmentPlan"
 
 
+def test_tags_in_the_order_a_front_end_meets_them(doc: dict[str, Any]) -> None:
+    names = [tag["name"] for tag in doc["tags"]]
+    assert names == [
+        "auth",
+        "clinics",
+        "practitioners",
+        "patients",
+        "treatment plans",
+        "availability",
+        "sessions",
+        "follow-ups",
+        "users",
+        "audit",
+        "catalogue",
+        "health",
+    ]
+    used = {tag for _, _, operation in operations(doc) for tag in operation["tags"]}
+    assert used == set(names)
+    assert doc["paths"]["/api/v1/availability"]["get"]["tags"] == ["availability"]
+
+
 # --- Real error bodies against the document ------------------------------------------------
 
 
