@@ -1,6 +1,7 @@
 """Fixtures: a migrated database per worker, one rolled-back transaction per test, and an
 HTTP client (httpx, through Starlette's TestClient) talking to the real application."""
 
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -138,3 +139,18 @@ def as_admin(db: Session, settings: Settings) -> dict[str, str]:
 def as_receptionist(db: Session, settings: Settings) -> dict[str, str]:
     """The headers of a receptionist of no clinic."""
     return auth_headers(make_user(db, role=Role.RECEPTIONIST), settings)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """An xdist worker collects its garbage now, before it reports that it has finished, and
+    freezes what is left (it all lives until the process ends). Once every worker has
+    reported, execnet gives each 5 s to exit and then sends it SIGINT; pytest's own closing
+    collections (five full passes, to surface unraisable exceptions) took about that long on
+    a loaded machine, and the KeyboardInterrupt landed in hypothesis's GC callback, printed
+    in a green run. The same passes, here, do not count against those 5 s."""
+    if hasattr(session.config, "workerinput"):
+        for _ in range(5):
+            if not gc.collect():
+                break
+        gc.freeze()
