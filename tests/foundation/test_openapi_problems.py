@@ -1,28 +1,19 @@
 """The OpenAPI document types every error (`application/problem+json` with a schema), lists
 only the statuses an operation can answer, names each 409's codes, and names its operations
-readably; real error bodies match what it says."""
+readably (real error bodies against it: tests/scheduling/test_problem_bodies.py)."""
 
 import re
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-import jsonschema_rs
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from httpx import Response
-from sqlalchemy.orm import Session
 
-from api.common import clock
-from api.config import Settings
 from api.scheduling import booking
-from api.vocabulary import ConflictCode, Role
-from tests.factories import auth_headers, make_session, make_user
-from tests.scheduling.helpers import NOW, TUESDAY, Setup, book, make_setup
+from api.vocabulary import ConflictCode
+from tests.helpers import PROBLEM, conflict_codes, conflict_item, openapi_component
 
-PROBLEM = "application/problem+json"
-JSON = {"Content-Type": "application/json"}
 CAMEL_CASE = re.compile(r"[a-z]+(?:[A-Z][a-z0-9]*)*")
 
 Operation = tuple[str, str, dict[str, Any]]
@@ -44,17 +35,6 @@ def errors(operation: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s: r for s, r in operation["responses"].items() if s[0] in "45"}
 
 
-def resolve(doc: dict[str, Any], ref: str) -> dict[str, Any]:
-    schema: dict[str, Any] = doc["components"]["schemas"][ref.rsplit("/", 1)[1]]
-    return schema
-
-
-def conflict_codes(doc: dict[str, Any], operation: dict[str, Any]) -> set[str]:
-    ref = operation["responses"]["409"]["content"][PROBLEM]["schema"]["$ref"]
-    item = resolve(doc, resolve(doc, ref)["properties"]["conflicts"]["items"]["$ref"])
-    return set(item["properties"]["code"]["enum"])
-
-
 def test_every_error_response_is_a_problem_with_a_schema(doc: dict[str, Any]) -> None:
     seen = 0
     for method, path, operation in operations(doc):
@@ -63,7 +43,7 @@ def test_every_error_response_is_a_problem_with_a_schema(doc: dict[str, Any]) ->
             where = f"{method} {path} {status}"
             assert set(content) == {PROBLEM}, where
             ref = content[PROBLEM]["schema"]["$ref"]
-            schema = resolve(doc, ref)
+            schema = openapi_component(doc, ref)
             assert {"type", "title", "status", "detail"} <= set(schema["required"]), where
             if status == "422":
                 assert ref.endswith("/ValidationProblem"), where
@@ -111,9 +91,7 @@ def test_each_409_lists_the_codes_the_server_checks_against(
 
 def test_conflict_items_type_the_fields_their_codes_add(doc: dict[str, Any]) -> None:
     def item(path: str, method: str) -> dict[str, Any]:
-        operation = doc["paths"][path][method]
-        ref = operation["responses"]["409"]["content"][PROBLEM]["schema"]["$ref"]
-        return resolve(doc, resolve(doc, ref)["properties"]["conflicts"]["items"]["$ref"])
+        return conflict_item(doc, doc["paths"][path][method])
 
     plan = item("/api/v1/treatment-plans", "post")["properties"]
     assert plan["substance_code"]["type"] == "string"
@@ -158,72 +136,3 @@ def test_tags_in_the_order_a_front_end_meets_them(doc: dict[str, Any]) -> None:
     used = {tag for _, _, operation in operations(doc) for tag in operation["tags"]}
     assert used == set(names)
     assert doc["paths"]["/api/v1/availability"]["get"]["tags"] == ["availability"]
-
-
-# --- Real error bodies against the document ------------------------------------------------
-
-
-def assert_documented(doc: dict[str, Any], method: str, path: str, response: Response) -> None:
-    """The response's status is documented for the operation, with its media type, and its
-    body validates against the documented schema."""
-    operation = doc["paths"][path][method.lower()]
-    status = str(response.status_code)
-    assert status in operation["responses"], (method, path, status)
-    assert response.headers["content-type"].startswith(PROBLEM)
-    ref = operation["responses"][status]["content"][PROBLEM]["schema"]["$ref"]
-    validator = jsonschema_rs.Draft202012Validator(
-        {"$ref": ref, "components": doc["components"]}, validate_formats=True
-    )
-    body = response.json()
-    assert validator.is_valid(body), [e.message for e in validator.iter_errors(body)]
-
-
-@pytest.fixture
-def now() -> datetime:
-    clock.freeze(NOW)
-    return NOW
-
-
-@pytest.fixture
-def setup(db: Session, now: datetime) -> Setup:
-    return make_setup(db)
-
-
-@pytest.fixture
-def staff(db: Session, setup: Setup, settings: Settings) -> dict[str, str]:
-    return auth_headers(make_user(db, role=Role.RECEPTIONIST, clinics=[setup.clinic]), settings)
-
-
-def test_booking_conflicts_match_the_document(
-    client: TestClient, doc: dict[str, Any], db: Session, setup: Setup, staff: dict[str, str]
-) -> None:
-    make_session(db, setup.plan, starts_at=setup.at(TUESDAY, 10))
-    provoked = {
-        "slot_taken": book(client, staff, setup, setup.at(TUESDAY, 10, 30)),
-        "outside_working_hours": book(client, staff, setup, setup.at(TUESDAY, 16, 30)),
-    }
-    documented = conflict_codes(doc, doc["paths"]["/api/v1/sessions"]["post"])
-    for code, response in provoked.items():
-        assert response.status_code == 409, response.text
-        assert code in [c["code"] for c in response.json()["conflicts"]]
-        assert code in documented
-        assert_documented(doc, "POST", "/api/v1/sessions", response)
-
-
-def test_validation_not_found_and_other_problems_match_the_document(
-    client: TestClient, doc: dict[str, Any], setup: Setup, staff: dict[str, str]
-) -> None:
-    sessions = "/api/v1/sessions"
-    one = "/api/v1/sessions/{session_id}"
-    unknown = "00000000-0000-0000-0000-000000000000"
-    cases = [
-        ("POST", sessions, client.post(sessions, headers=staff, json={"starts_at": "soon"})),
-        ("POST", sessions, client.post(sessions, headers=staff | JSON, content=b"{not json")),
-        ("POST", sessions, client.post(sessions, json={})),
-        ("GET", one, client.get(f"{sessions}/{unknown}", headers=staff)),
-        ("GET", one, client.get(f"{sessions}/not-a-uuid", headers=staff)),
-        ("POST", "/api/v1/users", client.post("/api/v1/users", headers=staff, json={})),
-    ]
-    assert [r.status_code for _, _, r in cases] == [422, 400, 401, 404, 422, 403]
-    for method, path, response in cases:
-        assert_documented(doc, method, path, response)
