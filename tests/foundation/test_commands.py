@@ -15,19 +15,12 @@ from api.config import Settings, normalize_database_url
 from api.db import make_engine, make_sessionmaker
 from api.users.models import User
 from tests.databases import ROOT, DatabaseFactory
+from tests.servers import run_python
 
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {"DATABASE_URL": url, "PATH": "/usr/bin:/bin"}
-    return subprocess.run(
-        [sys.executable, "-m", "api", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    return run_python("-m", "api", *args, env=env)
 
 
 def _count_users(url: str) -> int:
@@ -89,15 +82,7 @@ def test_production_refuses_a_missing_or_short_secret_key() -> None:
 @pytest.mark.slow
 def test_production_start_up_without_secret_stops_with_a_clear_message() -> None:
     env = {"ENVIRONMENT": "production", "PATH": "/usr/bin:/bin"}
-    result = subprocess.run(
-        [sys.executable, "-c", "import api.main"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    result = run_python("-c", "import api.main", env=env, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
     assert "Traceback" not in result.stderr

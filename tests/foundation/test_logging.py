@@ -7,8 +7,6 @@ import io
 import json
 import logging
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,7 @@ from pydantic import ValidationError
 
 from api.config import Settings
 from api.logging import make_handler
-from tests.databases import ROOT
-from tests.servers import server
+from tests.servers import run_python, server
 
 log = logging.getLogger("tests.request_log")
 GENERATED = re.compile(r"[0-9a-f]{32}")
@@ -179,15 +176,8 @@ print(json.dumps({"imported": imported, "test_app": test_app, "serving": serving
 @pytest.mark.slow
 def test_logging_and_the_gc_are_set_when_a_server_starts_not_at_import() -> None:
     env = {"PATH": "/usr/bin:/bin", "SECRET_KEY": "k" * 40}
-    result = subprocess.run(
-        [sys.executable, "-c", _PROBE],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
+    result = run_python("-c", _PROBE, env=env)
+    assert result.returncode == 0, result.stderr
     seen = json.loads(result.stdout)
     untouched = {"handlers": 0, "threshold": 700, "frozen": 0}
     assert seen["imported"] == untouched
