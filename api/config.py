@@ -12,6 +12,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_KEY_LENGTH = 32
 
+Environment = Literal["development", "production"]
+
 
 def normalize_database_url(url: str) -> str:
     """Accept the plain URLs hosting providers hand out and pick our own drivers.
@@ -28,7 +30,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     database_url: str = "sqlite:///clinic.db"
-    environment: Literal["development", "production"] = "development"
+    environment: Environment = "development"
     secret_key: SecretStr | None = None
     cors_origins: Annotated[list[str], NoDecode] = []
     access_token_minutes: int = 60
