@@ -17,6 +17,7 @@ from api.catalogue.router import router as catalogue_router
 from api.clinics.router import router as clinics_router
 from api.common.headers import SecuredFastAPI
 from api.common.limits import BodyLimit
+from api.common.links import install_links
 from api.common.responses import install_problem_docs
 from api.common.routing import operation_id
 from api.config import Settings, get_settings
@@ -182,6 +183,7 @@ def create_app(
     for router in API_ROUTERS:
         app.include_router(router)
     install_problem_docs(app)
+    install_links(app)
     return app
 
 
