@@ -3,29 +3,19 @@
 import uuid
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, field_validator
 
 from api.common.schemas import ReadSchema, Schema
+from api.common.types import NO_NUL, Code, Text, UniqueItems
 from api.vocabulary import ContraindicationKind, Indication, SizeClass
 
-# PostgreSQL text cannot hold NUL; refusing it here keeps such input a 422, never a 500.
-NO_NUL = r"^[^\x00]*$"
-Code = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$")]
-Name = Annotated[str, StringConstraints(min_length=1, max_length=100, pattern=NO_NUL)]
+__all__ = ["NO_NUL", "Code"]
+
+Name = Annotated[str, Text(100)]
 # Where an item's clinical facts come from (publications, product information, pharmacopoeia):
 # required when an admin adds an item, so that every fact of the catalogue can be checked.
-Source = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000, pattern=NO_NUL)
-]
-Alias = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
-]
-
-
-def _unique(values: list[str]) -> list[str]:
-    if len(set(values)) != len(values):
-        raise ValueError("values must be unique")
-    return values
+Source = Annotated[str, Text(2000)]
+Alias = Annotated[str, Text(100)]
 
 
 class TreatmentAreaRead(ReadSchema):
@@ -65,11 +55,11 @@ class SubstanceRead(ReadSchema):
 class SubstanceCreate(Schema):
     code: Code
     name: Name
-    allergen_classes: list[Code] = Field(default_factory=list, max_length=20)
+    allergen_classes: Annotated[list[Code], UniqueItems()] = Field(
+        default_factory=list, max_length=20
+    )
     aliases: list[Alias] = Field(default_factory=list, max_length=50)
     source: Source
-
-    _unique_classes = field_validator("allergen_classes")(_unique)
 
 
 class IngredientRead(ReadSchema):
@@ -79,7 +69,7 @@ class IngredientRead(ReadSchema):
 
 class IngredientIn(Schema):
     substance_code: Code
-    concentration: Annotated[str, StringConstraints(min_length=1, max_length=60, pattern=NO_NUL)]
+    concentration: Annotated[str, Text(60)]
 
 
 class FormulationRead(ReadSchema):
@@ -90,16 +80,18 @@ class FormulationRead(ReadSchema):
 
 
 class FormulationCreate(Schema):
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
-    indications: list[Indication] = Field(min_length=1, max_length=4)
-    ingredients: list[IngredientIn] = Field(min_length=1, max_length=30)
-
-    _unique_indications = field_validator("indications")(_unique)
+    name: Annotated[str, Text(120)]
+    indications: Annotated[list[Indication], UniqueItems()] = Field(min_length=1, max_length=4)
+    ingredients: list[IngredientIn] = Field(
+        min_length=1, max_length=30, description="Each substance at most once."
+    )
 
     @field_validator("ingredients")
     @classmethod
     def _unique_substances(cls, value: list[IngredientIn]) -> list[IngredientIn]:
-        _unique([i.substance_code for i in value])
+        codes = [i.substance_code for i in value]
+        if len(set(codes)) != len(codes):
+            raise ValueError("Each substance at most once.")
         return value
 
 
@@ -112,6 +104,6 @@ class ContraindicationRead(ReadSchema):
 
 class ContraindicationCreate(Schema):
     code: Code
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120, pattern=NO_NUL)]
+    name: Annotated[str, Text(120)]
     kind: ContraindicationKind
     source: Source

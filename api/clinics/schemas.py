@@ -1,18 +1,15 @@
 """Clinic and price-list schemas: ISO country and currency, IANA zone, coordinates, money."""
 
-import re
 import uuid
 import zoneinfo
 from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
-from typing import Annotated, Any
+from typing import Annotated
 
 import pycountry
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     Field,
     PlainSerializer,
     WithJsonSchema,
@@ -21,7 +18,7 @@ from pydantic import (
 from api.common.money import minor_units
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import StrictFloat, StrictInt
+from api.common.types import Code, CodeList, DecimalIn, Integer, StrictFloat, Text
 
 # Zone names in the tz database that are not places a clinic can be.
 _NOT_PLACES = frozenset({"Factory", "localtime", "posixrules"})
@@ -34,71 +31,56 @@ def _timezones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones()) - _NOT_PLACES
 
 
-def _timezone(value: str) -> str:
-    if value not in _timezones():
-        raise ValueError("Unknown IANA time zone (for example Europe/Paris).")
-    return value
-
-
-def _country(value: str) -> str:
-    code = value.upper()
-    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError("Unknown ISO 3166-1 alpha-2 country code (for example FR).")
-    return code
-
-
-def _currency(value: str) -> str:
-    code = value.upper()
-    if len(code) != 3 or pycountry.currencies.get(alpha_3=code) is None:
-        raise ValueError("Unknown ISO 4217 currency code (for example EUR).")
-    if minor_units(code) > MAX_MINOR_UNITS:
-        raise ValueError(
-            f"Currencies with more than {MAX_MINOR_UNITS} minor-unit digits are not supported."
-        )
-    return code
+def _currencies() -> frozenset[str]:
+    codes = {c.alpha_3 for c in pycountry.currencies}
+    return frozenset(c for c in codes if minor_units(c) <= MAX_MINOR_UNITS)
 
 
 Timezone = Annotated[
     str,
-    Field(min_length=1, max_length=64, examples=["Europe/Paris"]),
-    AfterValidator(_timezone),
+    CodeList(
+        "TimeZone",
+        _timezones(),
+        "Unknown IANA time zone (for example Europe/Paris).",
+        "An IANA time zone name, as the tz database spells it (`Europe/Paris`).",
+    ),
 ]
 Country = Annotated[
-    str, Field(min_length=2, max_length=2, examples=["FR"]), AfterValidator(_country)
+    str,
+    CodeList(
+        "Country",
+        frozenset(c.alpha_2 for c in pycountry.countries),
+        "Unknown ISO 3166-1 alpha-2 country code (for example FR).",
+        "An ISO 3166-1 alpha-2 code (`FR`); lower case is accepted and stored upper case.",
+        upper_case=True,
+    ),
 ]
 Currency = Annotated[
-    str, Field(min_length=3, max_length=3, examples=["EUR"]), AfterValidator(_currency)
+    str,
+    CodeList(
+        "Currency",
+        _currencies(),
+        f"Unknown ISO 4217 currency code (for example EUR), or one with more than "
+        f"{MAX_MINOR_UNITS} minor-unit digits.",
+        f"An ISO 4217 code (`EUR`) of a currency with at most {MAX_MINOR_UNITS} minor-unit "
+        "digits; lower case is accepted and stored upper case.",
+        upper_case=True,
+    ),
 ]
 Latitude = Annotated[StrictFloat, Field(ge=-90, le=90)]
 Longitude = Annotated[StrictFloat, Field(ge=-180, le=180)]
-BufferMinutes = Annotated[StrictInt, Field(ge=0, le=240)]
+BufferMinutes = Annotated[int, Integer(0, 240)]
 
-_RATE = re.compile(r"^(0(\.[0-9]{1,2})?|1(\.0{1,2})?)$")
-
-
-def _rate(value: Any) -> Any:
-    """A decimal string such as "0.50" (or a JSON number) from 0 to 1, at most two digits."""
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError('A rate is a decimal string from "0" to "1", for example "0.50".')
-    if isinstance(value, str) and not _RATE.match(value):
-        raise ValueError('A rate is a decimal string from "0" to "1" with at most two digits.')
-    return Decimal(str(value))
-
-
+RATE_PATTERN = r"^(?:0(?:\.[0-9]{1,2})?|1(?:\.0{1,2})?)$"
 RateIn = Annotated[
     Decimal,
-    BeforeValidator(_rate),
-    Field(ge=0, le=1, decimal_places=2),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": _RATE.pattern},
-                {"type": "number", "minimum": 0, "maximum": 1},
-            ],
-            "examples": ["0.50"],
-        }
+    DecimalIn(
+        pattern=RATE_PATTERN,
+        minimum=Decimal(0),
+        maximum=Decimal(1),
+        places=2,
+        rule="from 0 to 1 with at most two digits after the point",
+        example="0.50",
     ),
 ]
 RateOut = Annotated[
@@ -106,9 +88,9 @@ RateOut = Annotated[
     PlainSerializer(lambda d: format(d.quantize(Decimal("0.01")), "f"), return_type=str),
     WithJsonSchema({"type": "string", "examples": ["0.50"]}),
 ]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
-City = Annotated[str, Field(min_length=1, max_length=120)]
-Address = Annotated[str, Field(min_length=1, max_length=300)]
+Name = Annotated[str, Text(200)]
+City = Annotated[str, Text(120)]
+Address = Annotated[str, Text(300)]
 
 
 class ClinicCreate(Schema):
@@ -161,48 +143,38 @@ class ClinicListItem(ClinicRead):
 
 # --- prices ---------------------------------------------------------------------------------
 
-_PRICE = re.compile(rf"^[0-9]{{1,{MAX_PRICE_INTEGER_DIGITS}}}(\.[0-9]{{1,12}})?$")
-
-
-def _price(value: Any) -> Decimal:
-    """A positive decimal string (or whole number); never a float."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        raise ValueError('A price is a decimal string, for example "375.00".')
-    if not _PRICE.match(value):
-        raise ValueError(
-            f"A price is a decimal string of at most {MAX_PRICE_INTEGER_DIGITS} integer digits, "
-            'for example "375.00".'
-        )
-    amount = Decimal(value)
-    if amount <= 0:
-        raise ValueError("A price is positive.")
-    return amount
-
-
+# Positive, at most 9 integer digits (no leading zero) and 3 after the point (the most any
+# accepted currency has; the clinic's own currency may allow fewer, checked by the service).
+PRICE_PATTERN = (
+    rf"^(?:[1-9][0-9]{{0,{MAX_PRICE_INTEGER_DIGITS - 1}}}(?:\.[0-9]{{1,{MAX_MINOR_UNITS}}})?"
+    r"|0\.(?:[1-9][0-9]{0,2}|0[1-9][0-9]?|00[1-9]))$"
+)
 Price = Annotated[
     Decimal,
-    BeforeValidator(_price),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "string", "pattern": _PRICE.pattern},
-                {"type": "integer", "minimum": 1, "maximum": 10**MAX_PRICE_INTEGER_DIGITS - 1},
-            ],
-            "examples": ["375.00"],
-        }
+    DecimalIn(
+        pattern=PRICE_PATTERN,
+        minimum=Decimal(1),
+        maximum=Decimal(10**MAX_PRICE_INTEGER_DIGITS - 1),
+        whole_numbers_only=True,
+        rule=f"above 0 with at most {MAX_PRICE_INTEGER_DIGITS} digits before the point and "
+        "no more after it than the clinic's currency has",
+        example="375.00",
+    ),
+    Field(
+        description="A decimal string with no more digits after the point than the clinic's "
+        'currency has ("375.00" EUR, "375" JPY), or a whole JSON number (375); never a '
+        "fractional JSON number."
     ),
 ]
 
 
 class PriceIn(Schema):
-    area_code: str = Field(min_length=1, max_length=40, examples=["thighs"])
+    area_code: Code = Field(examples=["thighs"])
     price: Price
 
 
 class PriceListIn(Schema):
-    items: list[PriceIn] = Field(max_length=100)
+    items: list[PriceIn] = Field(max_length=100, description="Each area at most once.")
 
 
 class PriceOut(BaseModel):

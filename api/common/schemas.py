@@ -4,10 +4,13 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 
 class Schema(BaseModel):
-    """Input schemas refuse unknown fields, so a typo is a 422 rather than silently ignored,
-    and text with NUL characters, which PostgreSQL cannot store."""
+    """Input schemas refuse unknown fields, so a typo is a 422 rather than silently ignored
+    (`additionalProperties: false` in the document), and text with NUL characters, which
+    PostgreSQL cannot store (every text field also says so with a pattern: `types.text`).
+    Text is stripped by its type (`types.text`), after its length is checked as sent, so that
+    the document's `maxLength` is the server's."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
     @field_validator("*", mode="after")
     @classmethod

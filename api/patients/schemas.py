@@ -3,22 +3,18 @@
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 import phonenumbers
-from pydantic import AfterValidator, EmailStr, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, model_validator
 
-from api.catalogue.schemas import NO_NUL, Code
+from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import Bool, IsoDate
+from api.common.types import Bool, Code, DecimalIn, Integer, IsoDate, Text, UniqueItems
 from api.vocabulary import AllergyStatus, Indication, Severity, Sex
 
-PersonName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=NO_NUL)
-]
-ShortText = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=NO_NUL)
-]
+PersonName = Annotated[str, Text(100)]
+ShortText = Annotated[str, Text(300)]
 
 
 def e164(value: str) -> str:
@@ -33,14 +29,21 @@ def e164(value: str) -> str:
     return formatted
 
 
-Phone = Annotated[str, StringConstraints(max_length=40), AfterValidator(e164)]
+# E.164 (`+33612345678`), single spaces between digits allowed (`+33 6 12 34 56 78`): 7 to 15
+# digits. Whether the number exists in its country's plan is beyond a pattern (libphonenumber).
+PHONE_PATTERN = r"^\+[1-9](?: ?[0-9]){6,14}$"
+Phone = Annotated[
+    str,
+    StringConstraints(pattern=PHONE_PATTERN),
+    AfterValidator(e164),
+    Field(
+        description="An international number in E.164 form (`+33612345678`; single spaces "
+        "between digits are accepted), which must exist in its country's numbering plan "
+        "(libphonenumber); stored and returned in E.164 form.",
+        examples=["+33612345678"],
+    ),
+]
 Email = EmailStr
-
-
-def _no_null(model: Schema, fields: tuple[str, ...]) -> None:
-    for name in fields:
-        if name in model.model_fields_set and getattr(model, name) is None:
-            raise ValueError(f"{name} may not be null")
 
 
 # --- patients --------------------------------------------------------------------------------
@@ -57,8 +60,10 @@ class PatientCreate(Schema):
     active: Bool = True
 
 
-class PatientUpdate(Schema):
+class PatientUpdate(PatchSchema):
     """Only the fields sent change; `email` and `phone` may be cleared with null."""
+
+    nullable_fields: ClassVar[frozenset[str]] = frozenset({"email", "phone"})
 
     given_name: PersonName | None = None
     family_name: PersonName | None = None
@@ -68,14 +73,6 @@ class PatientUpdate(Schema):
     phone: Phone | None = None
     home_clinic_id: uuid.UUID | None = None
     active: Bool | None = None
-
-    @model_validator(mode="after")
-    def _required_stay_set(self) -> "PatientUpdate":
-        _no_null(
-            self,
-            ("given_name", "family_name", "date_of_birth", "sex", "home_clinic_id", "active"),
-        )
-        return self
 
 
 class PatientRead(ReadSchema):
@@ -96,15 +93,38 @@ class PatientRead(ReadSchema):
 # --- allergies -------------------------------------------------------------------------------
 
 ALLERGEN_FIELDS = ("substance_code", "allergen_class", "substance_text")
+_EXACTLY_ONE = "exactly one of substance_code, allergen_class or substance_text (not null)"
+
+
+def _named_allergen(field: str) -> dict[str, Any]:
+    """The JSON Schema of a body that names its allergen by `field`: that one a string, the
+    other two absent or null."""
+    return {
+        "required": [field],
+        "properties": {
+            f: {"type": "string"} if f == field else {"type": "null"} for f in ALLERGEN_FIELDS
+        },
+    }
+
+
+# Not one of the three sent (an update that leaves the allergen alone).
+_NO_ALLERGEN: dict[str, Any] = {"not": {"anyOf": [{"required": [f]} for f in ALLERGEN_FIELDS]}}
 
 
 def _exactly_one_allergen(model: Schema) -> None:
     named = [f for f in ALLERGEN_FIELDS if getattr(model, f) is not None]
     if len(named) != 1:
-        raise ValueError("name exactly one of substance_code, allergen_class or substance_text")
+        raise ValueError(f"name {_EXACTLY_ONE}")
 
 
 class AllergyCreate(Schema):
+    """What the allergy is to: exactly one of `substance_code`, `allergen_class` or
+    `substance_text` (`oneOf` in the document)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [_named_allergen(f) for f in ALLERGEN_FIELDS]}
+    )
+
     substance_code: Code | None = None
     allergen_class: Code | None = None
     substance_text: ShortText | None = None
@@ -119,9 +139,17 @@ class AllergyCreate(Schema):
         return self
 
 
-class AllergyUpdate(Schema):
+class AllergyUpdate(PatchSchema):
     """Changing what the allergy is to means sending exactly one of the three allergen fields
-    (the other two are cleared); the rest change independently."""
+    (the other two are cleared); the rest change independently (`reaction` and `noted_on` are
+    cleared with null)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"oneOf": [_NO_ALLERGEN, *(_named_allergen(f) for f in ALLERGEN_FIELDS)]}
+    )
+    nullable_fields: ClassVar[frozenset[str]] = frozenset(
+        {*ALLERGEN_FIELDS, "reaction", "noted_on"}
+    )
 
     substance_code: Code | None = None
     allergen_class: Code | None = None
@@ -137,7 +165,6 @@ class AllergyUpdate(Schema):
 
     @model_validator(mode="after")
     def _consistent(self) -> "AllergyUpdate":
-        _no_null(self, ("severity", "status"))
         if self.changes_allergen:
             _exactly_one_allergen(self)
         return self
@@ -162,7 +189,7 @@ class AllergyRead(ReadSchema):
 
 class CelluliteGrade(Schema):
     area_code: Code
-    grade: int = Field(ge=0, le=3, description="Nürnberger–Müller grade, 0–3.")
+    grade: Annotated[int, Integer(0, 3)] = Field(description="Nürnberger–Müller grade, 0–3.")
 
 
 class CelluliteGradeRead(ReadSchema):
@@ -170,24 +197,49 @@ class CelluliteGradeRead(ReadSchema):
     grade: int
 
 
+# 30–300 and 100–250 with any digits after the point, as decimal strings.
+WEIGHT_PATTERN = r"^(?:(?:[3-9][0-9]|[12][0-9]{2})(?:\.[0-9]+)?|300(?:\.0+)?)$"
+HEIGHT_PATTERN = r"^(?:(?:1[0-9]{2}|2[0-4][0-9])(?:\.[0-9]+)?|250(?:\.0+)?)$"
+WeightKg = Annotated[
+    Decimal,
+    DecimalIn(
+        pattern=WEIGHT_PATTERN,
+        minimum=Decimal(30),
+        maximum=Decimal(300),
+        rule="from 30 to 300",
+        example="62.5",
+    ),
+]
+HeightCm = Annotated[
+    Decimal,
+    DecimalIn(
+        pattern=HEIGHT_PATTERN,
+        minimum=Decimal(100),
+        maximum=Decimal(250),
+        rule="from 100 to 250",
+        example="168",
+    ),
+]
+
+
 class IntakeCreate(Schema):
     measured_on: IsoDate
-    weight_kg: Decimal = Field(ge=30, le=300, description="30–300 kg, kept to 0.1 kg.")
-    height_cm: Decimal = Field(ge=100, le=250, description="100–250 cm, kept to 0.1 cm.")
-    cellulite: list[CelluliteGrade] = Field(default_factory=list, max_length=50)
-    goals: list[Indication] = Field(default_factory=list, max_length=4)
-    contraindications: list[Code] = Field(default_factory=list, max_length=50)
-    notes: str = Field(default="", max_length=5000, pattern=NO_NUL)
+    weight_kg: WeightKg = Field(description="30–300 kg, kept to 0.1 kg (rounded half-up).")
+    height_cm: HeightCm = Field(description="100–250 cm, kept to 0.1 cm (rounded half-up).")
+    cellulite: list[CelluliteGrade] = Field(
+        default_factory=list, max_length=50, description="Each area graded at most once."
+    )
+    goals: Annotated[list[Indication], UniqueItems()] = Field(default_factory=list, max_length=4)
+    contraindications: Annotated[list[Code], UniqueItems()] = Field(
+        default_factory=list, max_length=50
+    )
+    notes: Annotated[str, Text(5000, required=False)] = ""
 
     @model_validator(mode="after")
     def _no_repeats(self) -> "IntakeCreate":
         areas = [c.area_code for c in self.cellulite]
         if len(set(areas)) != len(areas):
             raise ValueError("each area may be graded once")
-        if len(set(self.goals)) != len(self.goals):
-            raise ValueError("goals must be unique")
-        if len(set(self.contraindications)) != len(self.contraindications):
-            raise ValueError("contraindications must be unique")
         return self
 
 

@@ -5,27 +5,20 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Annotated
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, field_validator
 
 from api.common.money import format_money
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import Instant
+from api.common.types import Code, Instant, Integer, Text, UniqueItems
 from api.plans.models import MAX_SESSIONS, TreatmentPlan
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionWithFollowUps
 from api.users.models import User
 from api.vocabulary import Cadence, Indication, PlanStatus, SessionStatus
 
-AreaCode = Annotated[str, StringConstraints(min_length=1, max_length=40)]
-SessionsPlanned = Annotated[int, Field(ge=1, le=MAX_SESSIONS)]
-Reason = Annotated[str, StringConstraints(min_length=1, max_length=1000)]
-AreaCodes = Annotated[list[AreaCode], Field(min_length=1, max_length=10)]
-
-
-def _distinct(codes: list[str] | None) -> list[str] | None:
-    if codes is not None and len(set(codes)) != len(codes):
-        raise ValueError("area codes must not repeat")
-    return codes
+SessionsPlanned = Annotated[int, Integer(1, MAX_SESSIONS)]
+Reason = Annotated[str, Text(1000)]
+AreaCodes = Annotated[list[Code], Field(min_length=1, max_length=10), UniqueItems()]
 
 
 class PlanCreate(Schema):
@@ -45,8 +38,6 @@ class PlanCreate(Schema):
         description="Accepts relative contraindications; only from a practitioner's account.",
     )
 
-    _check_areas = field_validator("area_codes")(_distinct)
-
 
 class PlanUpdate(Schema):
     """Changes while the plan is `proposed`; every gate and the quote are run again.
@@ -61,8 +52,6 @@ class PlanUpdate(Schema):
     cadence: Cadence | None = None
     sessions_planned: SessionsPlanned | None = None
     override_reason: Reason | None = None
-
-    _check_areas = field_validator("area_codes")(_distinct)
 
 
 class ConsentBody(Schema):

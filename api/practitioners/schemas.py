@@ -8,7 +8,7 @@ from pydantic import AfterValidator, BaseModel, Field
 
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import Bool, Instant, IsoDate, StrictInt
+from api.common.types import Bool, Instant, Integer, IsoDate, Text
 
 START_PATTERN = r"^([01]\d|2[0-3]):[0-5]\d$"
 END_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
@@ -16,19 +16,25 @@ END_PATTERN = r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$"
 
 def _qualifications(values: list[str]) -> list[str]:
     """Lower-case codes, each once, in the order given."""
-    return list(dict.fromkeys(v.strip().lower() for v in values))
+    return list(dict.fromkeys(v.lower() for v in values))
 
 
-GivenName = Annotated[str, Field(min_length=1, max_length=100)]
-FamilyName = Annotated[str, Field(min_length=1, max_length=100)]
-LicenseNumber = Annotated[str, Field(min_length=1, max_length=60)]
-LicenseAuthority = Annotated[str, Field(min_length=1, max_length=120)]
+GivenName = Annotated[str, Text(100)]
+FamilyName = Annotated[str, Text(100)]
+LicenseNumber = Annotated[str, Text(60)]
+LicenseAuthority = Annotated[str, Text(120)]
 Qualifications = Annotated[
-    list[Annotated[str, Field(min_length=1, max_length=60)]],
-    Field(max_length=30, examples=[["mesotherapy", "aesthetic_medicine"]]),
+    list[Annotated[str, Text(60)]],
+    Field(
+        max_length=30,
+        examples=[["mesotherapy", "aesthetic_medicine"]],
+        description="Stored lower case, each once (a repeat is dropped, not refused).",
+    ),
     AfterValidator(_qualifications),
 ]
-ClinicIds = Annotated[list[uuid.UUID], Field(max_length=100)]
+ClinicIds = Annotated[
+    list[uuid.UUID], Field(max_length=100, description="A repeated id counts once.")
+]
 
 
 class PractitionerCreate(Schema):
@@ -71,7 +77,7 @@ class WorkingHoursIn(Schema):
     """One weekly interval in the clinic's local wall-clock time."""
 
     clinic_id: uuid.UUID
-    weekday: StrictInt = Field(ge=0, le=6, description="0 = Monday … 6 = Sunday.")
+    weekday: Annotated[int, Integer(0, 6)] = Field(description="0 = Monday … 6 = Sunday.")
     start: str = Field(pattern=START_PATTERN, examples=["09:00"])
     end: str = Field(pattern=END_PATTERN, examples=["17:30"], description='"24:00" is midnight.')
 
@@ -85,8 +91,8 @@ class WorkingHoursOut(BaseModel):
 
 class TimeOffCreate(Schema):
     starts_at: Instant
-    ends_at: Instant
-    reason: str = Field(default="", max_length=300)
+    ends_at: Instant = Field(description="After `starts_at`.")
+    reason: Annotated[str, Text(300, required=False)] = ""
 
 
 class TimeOffRead(ReadSchema):

@@ -5,13 +5,14 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
+from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, Field, StrictBool
 
 from api.common.etag import etag_for
 from api.common.schemas import Schema
-from api.common.types import Instant
+from api.common.types import Code, Instant, Text
 from api.scheduling.slots import SLOT_US, from_us
 from api.sessions.models import TreatmentSession
 from api.sessions.schemas import SessionRead
@@ -28,26 +29,34 @@ class AvailabilityRead(BaseModel):
     slots: list[SlotRead]
 
 
+STARTS_AT = (
+    "In the future, on the clinic-local 15-minute grid (:00, :15, :30, :45, zero seconds); "
+    "the session lasts 45 minutes."
+)
+
+
 class SessionBook(Schema):
     treatment_plan_id: uuid.UUID
     practitioner_id: uuid.UUID | None = Field(
         default=None,
         description="Any qualified practitioner of the plan's clinic; default the plan's.",
     )
-    starts_at: Instant
+    starts_at: Instant = Field(description=STARTS_AT)
 
 
 class SessionReschedule(Schema):
-    starts_at: Instant
+    starts_at: Instant = Field(description=STARTS_AT)
 
 
 class SessionCancel(Schema):
-    reason: str = Field(min_length=1, max_length=1000)
+    reason: Annotated[str, Text(1000)]
 
 
 class SessionComplete(Schema):
-    areas_treated: list[str] = Field(min_length=1, max_length=20)
-    notes: str = Field(default="", max_length=10_000)
+    areas_treated: list[Code] = Field(
+        min_length=1, max_length=20, description="Areas of the session's plan."
+    )
+    notes: Annotated[str, Text(10_000, required=False)] = ""
 
 
 def rfc3339(instant: datetime) -> str:

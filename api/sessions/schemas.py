@@ -10,17 +10,17 @@ from datetime import date, datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from pydantic import Field, StrictBool, StrictInt, StringConstraints
+from pydantic import Field, StrictBool
 
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import IsoDate
+from api.common.types import Integer, IsoDate, Text
 from api.sessions.models import FollowUp, TreatmentSession
 from api.users.models import User
 from api.vocabulary import Bruising, Role, SessionStatus
 
 
 class FollowUpCreate(Schema):
-    """A report after a completed session. Numbers and booleans are strict: `"5"` or `5.0` for
+    """A report after a completed session. Numbers and booleans are strict: `"5"` or `5.5` for
     `soreness`, or `"yes"` for `adverse_event`, is 422 rather than silently converted."""
 
     reported_on: IsoDate | None = Field(
@@ -29,10 +29,10 @@ class FollowUpCreate(Schema):
         "defaults to today.",
     )
     bruising: Bruising
-    soreness: Annotated[StrictInt, Field(ge=0, le=10, description="0 (none) to 10.")]
-    days_lasted: Annotated[StrictInt, Field(ge=0, le=14, description="0 to 14 days.")]
+    soreness: Annotated[int, Integer(0, 10), Field(description="0 (none) to 10.")]
+    days_lasted: Annotated[int, Integer(0, 14), Field(description="0 to 14 days.")]
     adverse_event: StrictBool = False
-    notes: Annotated[str, StringConstraints(max_length=4000)] = ""
+    notes: Annotated[str, Text(4000, required=False)] = ""
 
 
 class FollowUpRead(ReadSchema):

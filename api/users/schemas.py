@@ -2,19 +2,21 @@
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import EmailStr, Field
+from pydantic import EmailStr, Field, StringConstraints
 
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import Bool
+from api.common.types import NO_NUL, Bool
 from api.vocabulary import Role
 
-Password = Field(min_length=8, max_length=200)
+# Kept exactly as sent (spaces included): never stripped.
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200, pattern=NO_NUL)]
 
 
 class UserCreate(Schema):
     email: EmailStr
-    password: str = Password
+    password: Password
     role: Role
     clinic_ids: list[uuid.UUID] = Field(default_factory=list, max_length=100)
     practitioner_id: uuid.UUID | None = None
@@ -23,7 +25,7 @@ class UserCreate(Schema):
 
 
 class UserUpdate(Schema):
-    password: str | None = Field(default=None, min_length=8, max_length=200)
+    password: Password | None = None
     clinic_ids: list[uuid.UUID] | None = Field(default=None, max_length=100)
     practitioner_id: uuid.UUID | None = None
     patient_id: uuid.UUID | None = None
