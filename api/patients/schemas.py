@@ -6,11 +6,11 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 import phonenumbers
-from pydantic import AfterValidator, ConfigDict, EmailStr, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, ConfigDict, Field, StringConstraints, model_validator
 
 from api.common.patch import PatchSchema
 from api.common.schemas import ReadSchema, Schema
-from api.common.types import Bool, Code, DecimalIn, Integer, IsoDate, Text, UniqueItems
+from api.common.types import Bool, Code, DecimalIn, Email, Integer, IsoDate, Text, UniqueItems
 from api.vocabulary import AllergyStatus, Indication, Severity, Sex
 
 PersonName = Annotated[str, Text(100)]
@@ -43,7 +43,6 @@ Phone = Annotated[
         examples=["+33612345678"],
     ),
 ]
-Email = EmailStr
 
 
 # --- patients --------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ def get_availability(
     clinic_id: uuid.UUID,
     from_: Annotated[CalendarDate, Query(alias="from", description="First clinic-local date.")],
     to: Annotated[
-        CalendarDate, Query(description="Last clinic-local date (inclusive, ≤ 62 days).")
+        CalendarDate,
+        Query(description="Last clinic-local date, inclusive: not before `from`, at most 62 days."),
     ],
     practitioner_id: uuid.UUID | None = None,
     reschedule_session_id: Annotated[

@@ -5,11 +5,13 @@ property tests check, field by field, that the document and the server agree on 
 
 import json
 import re
+import uuid
 from decimal import Decimal
 from typing import Annotated, Any
 
 import jsonschema_rs
 import pytest
+from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -23,6 +25,7 @@ from api.plans.schemas import PlanCreate
 from api.practitioners.schemas import PractitionerCreate, TimeOffCreate
 from api.scheduling.schemas import SessionBook, SessionCancel
 from api.sessions.schemas import FollowUpCreate
+from api.users.schemas import UserCreate
 from tests.constants import TEST_SECRET
 
 DOCUMENT = create_app(Settings(secret_key=TEST_SECRET)).openapi()
@@ -281,7 +284,28 @@ _DATES = st.builds(
         ]
     ),
 )
-VALUES = st.one_of(_NUMBERS, _TEXT, _DATES, st.booleans(), st.none(), st.just([]))
+_EMAILS = st.one_of(
+    st.emails().map(str),
+    st.sampled_from(
+        [
+            "ana@example.com",
+            "Ana.Lopez+x@Clinic.FR",
+            "a..b@c.com",
+            "a@b",
+            "a@b.c0",
+            "a@b.0c",
+            "a@x.test",
+            "a@x.LOCAL",
+            "a@ab--c.com",
+            "a@xn--80ak6aa92e.com",
+            "é@c.com",
+            '"q"@c.com',
+            "a" * 65 + "@c.com",
+            "a@" + "b" * 64 + ".com",
+        ]
+    ),
+)
+VALUES = st.one_of(_NUMBERS, _TEXT, _DATES, _EMAILS, st.booleans(), st.none(), st.just([]))
 
 FIELDS = [
     (IntakeCreate, "weight_kg"),
@@ -293,6 +317,10 @@ FIELDS = [
     (ClinicCreate, "name"),
     (PriceIn, "price"),
     (PatientCreate, "given_name"),
+    (PatientCreate, "email"),
+    (PatientCreate, "phone"),
+    (UserCreate, "email"),
+    (UserCreate, "password"),
     (PatientCreate, "date_of_birth"),
     (PractitionerCreate, "license_expires_on"),
     (TimeOffCreate, "starts_at"),
@@ -323,6 +351,26 @@ def test_the_document_and_the_server_agree_on_every_value(
     except ValidationError:
         accepted = False
     assert _valid(schema, value) is accepted, (value, accepted)
+
+
+@pytest.mark.parametrize(
+    ("role", "link"),
+    [
+        ("admin", {"clinic_ids": [str(uuid.uuid4())]}),
+        ("patient", {"clinic_ids": [str(uuid.uuid4())]}),
+        ("receptionist", {"practitioner_id": str(uuid.uuid4())}),
+        ("practitioner", {"patient_id": str(uuid.uuid4())}),
+    ],
+)
+def test_an_account_links_only_what_its_role_has_in_the_document_and_the_server(
+    client: TestClient, as_admin: dict[str, str], role: str, link: dict[str, Any]
+) -> None:
+    body = {"email": "new@example.com", "password": "long-password-1", "role": role, **link}
+    assert not _valid(COMPONENTS["UserCreate"], body)
+    assert _valid(COMPONENTS["UserCreate"], {**body, "role": "practitioner", "patient_id": None})
+    response = client.post("/api/v1/users", json=body, headers=as_admin)
+    assert response.status_code == 422, response.text
+    assert response.json()["errors"][0]["loc"] == ["body", *link]
 
 
 def test_a_whole_json_number_is_an_integer_and_a_decimal() -> None:
