@@ -18,6 +18,7 @@ from api.clinics.router import router as clinics_router
 from api.common.headers import SecuredFastAPI
 from api.common.limits import BodyLimit
 from api.common.links import install_links
+from api.common.refusals import install_refusals
 from api.common.responses import install_problem_docs
 from api.common.routing import operation_id
 from api.config import Settings, get_settings
@@ -184,6 +185,7 @@ def create_app(
         app.include_router(router)
     install_problem_docs(app)
     install_links(app)
+    install_refusals(app)
     return app
 
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Form, Request
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel
 
@@ -16,6 +16,30 @@ from api.errors import NotAuthenticated
 from api.users.schemas import UserRead
 
 router = ApiRouter(prefix="/auth", tags=["auth"])
+
+
+class LoginForm(OAuth2PasswordRequestForm):
+    """The OAuth2 password form, whose document says that `username` and `password` are not
+    empty: FastAPI reads an empty form field as a missing one (422 "Field required")."""
+
+    def __init__(
+        self,
+        *,
+        grant_type: Annotated[str | None, Form()] = None,
+        username: Annotated[str, Form(min_length=1)],
+        password: Annotated[str, Form(min_length=1)],
+        scope: Annotated[str, Form()] = "",
+        client_id: Annotated[str | None, Form()] = None,
+        client_secret: Annotated[str | None, Form()] = None,
+    ) -> None:
+        super().__init__(
+            grant_type=grant_type,
+            username=username,
+            password=password,
+            scope=scope,
+            client_id=client_id,
+            client_secret=client_secret,
+        )
 
 
 class Token(BaseModel):
@@ -34,7 +58,7 @@ def issue_token(
     db: DbSession,
     settings: SettingsDep,
     request: Request,
-    form: Annotated[OAuth2PasswordRequestForm, Depends()],
+    form: Annotated[LoginForm, Depends()],
 ) -> Token:
     attempt = service.reserve_attempt(db, form.username, client_address(request))
     # Counted before the password is checked, for every process to see; a success removes it

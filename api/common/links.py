@@ -19,6 +19,8 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from api.common.openapi_steps import extend_openapi
+
 # An id's name in the item path, where the rest of the API calls the same thing otherwise.
 ALIASES = {"plan_id": ("treatment_plan_id",)}
 # Creates whose 201 is not the resource itself: (pointer to an id, the collection it is in).
@@ -179,14 +181,4 @@ def document_links(doc: dict[str, Any]) -> None:
 
 def install_links(app: FastAPI) -> None:
     """Have `app.openapi()` carry the links (called after `install_problem_docs`)."""
-    generate = app.openapi
-    linked: list[dict[str, Any]] = []  # the document last linked (FastAPI caches it)
-
-    def openapi() -> dict[str, Any]:
-        doc = generate()
-        if not linked or linked[0] is not doc:
-            document_links(doc)
-            linked[:] = [doc]
-        return doc
-
-    app.openapi = openapi  # type: ignore[method-assign]
+    extend_openapi(app, document_links)
