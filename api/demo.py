@@ -1,7 +1,9 @@
 """Demo data for `python -m api seed-demo`: a little of everything, with known logins.
 
 Each domain adds its own step to `SEED_STEPS`; a step receives the session and the demo
-context built so far and returns lines to print.
+context built so far and returns lines to print. The objects that the OpenAPI document's
+request examples refer to have fixed ids (`api/common/demo_ids.py`), the same in every demo
+database.
 """
 
 from collections.abc import Callable
@@ -12,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.clinics.demo import seed_clinics
+from api.common.demo_ids import user_id
 from api.patients.demo import seed_patients
 from api.plans.demo import seed_plans
 from api.practitioners.demo import seed_practitioners
@@ -40,7 +43,9 @@ def demo_email(role: Role) -> str:
 def _users(db: Session, ctx: DemoContext) -> None:
     for role in Role:
         email = demo_email(role)
-        create_user(db, UserCreate(email=email, password=DEMO_PASSWORD, role=role))
+        create_user(
+            db, UserCreate(email=email, password=DEMO_PASSWORD, role=role), user_id=user_id(role)
+        )
         ctx.logins.append((role.value, email, DEMO_PASSWORD))
 
 

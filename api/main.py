@@ -24,6 +24,7 @@ from api.common.routing import operation_id
 from api.config import Settings, get_settings
 from api.db import make_engine, make_sessionmaker
 from api.docs import install_docs
+from api.docs_examples import install_examples
 from api.errors import install_handlers
 from api.health import router as health_router
 from api.logging import configure_logging
@@ -186,6 +187,7 @@ def create_app(
     install_problem_docs(app)
     install_links(app)
     install_refusals(app)
+    install_examples(app)
     return app
 
 

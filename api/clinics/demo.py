@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.catalogue.models import TreatmentArea
 from api.clinics.models import Clinic, ClinicPrice
+from api.common.demo_ids import clinic_id
 from api.users.models import User
 from api.vocabulary import Role
 
@@ -99,6 +100,7 @@ def seed_clinics(db: Session, ctx: "DemoContext") -> None:
         prices,
     ) in CLINICS.items():
         clinic = Clinic(
+            id=clinic_id(key),
             name=name,
             country=country,
             city=city,

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
+from api.common.demo_ids import allergy_id, patient_id
 from api.patients.models import Allergy, Intake, IntakeCellulite, IntakeContraindication, Patient
 from api.patients.service import years_before
 from api.users.models import User
@@ -118,6 +119,7 @@ def seed_patients(db: Session, ctx: Any) -> None:
         today = clock.clinic_today(clinic.timezone)
         born = years_before(today, age) - timedelta(days=37 + 11 * len(patients))
         patient = Patient(
+            id=patient_id(key),
             given_name=given,
             family_name=family,
             date_of_birth=born,
@@ -130,9 +132,12 @@ def seed_patients(db: Session, ctx: Any) -> None:
     db.add_all(patients.values())
     db.flush()
     for key, rows in ALLERGIES.items():
-        for substance_code, allergen_class, text, reaction, severity, status in rows:
+        for n, (substance_code, allergen_class, text, reaction, severity, status) in enumerate(
+            rows, start=1
+        ):
             db.add(
                 Allergy(
+                    id=allergy_id(key, n),
                     patient_id=patients[key].id,
                     substance_code=substance_code,
                     allergen_class=allergen_class,

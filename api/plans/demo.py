@@ -1,6 +1,7 @@
 """Demo treatment plans: one in every status, among them an active 12-session weekly course in
 the Paris clinic (`ctx.objects["plans"]["paris_weekly"]`, for the sessions demo to schedule
-across the end of daylight saving time).
+across the end of daylight saving time) and one whose session is in progress (`in_progress`,
+for the sessions demo to check in).
 
 Uses the clinics, practitioners and patients that earlier demo steps left in `ctx.objects`;
 when they are missing it does nothing. Every plan goes through the real service, so it passes
@@ -8,10 +9,10 @@ the safety gates; a candidate that a gate refuses is skipped for the next one.
 """
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from api.catalogue.models import Formulation
 from api.clinics.models import Clinic, ClinicPrice
 from api.common import clock
+from api.common.demo_ids import patient_id, plan_id, practitioner_id, session_id
 from api.errors import DomainError
 from api.patients.models import Patient
 from api.plans import service
@@ -32,6 +34,8 @@ from api.vocabulary import Role
 
 if TYPE_CHECKING:
     from api.demo import DemoContext
+
+_Record = TypeVar("_Record", Patient, Practitioner)
 
 PREFERRED_AREAS = {
     "cellulite": ["thighs", "buttocks", "legs", "abdomen"],
@@ -50,15 +54,42 @@ class _Spec:
     cadence: str
     sessions: int
     status: str
+    # Demo keys of the patient and the practitioner, when the earlier steps seeded them (the
+    # OpenAPI examples, `api/docs_examples.py`, rely on whose plan it is); else anyone fit.
+    patient: str | None = None
+    practitioner: str | None = None
 
 
+# The request examples book, schedule, consent to, change and cancel these plans by their
+# keys (their ids: `api.common.demo_ids.plan_id(key)`).
 SPECS = (
-    _Spec("paris_weekly", "paris", "cellulite", 2, "weekly", 12, "active"),
-    _Spec("proposed", None, "local_fat", 1, "twice_monthly", 8, "proposed"),
-    _Spec("face_active", None, "skin_rejuvenation", 2, "twice_monthly", 6, "active"),
-    _Spec("completed", None, "cellulite", 1, "weekly", 3, "completed"),
+    _Spec("paris_weekly", "paris", "cellulite", 2, "weekly", 12, "active", "claire", "martin"),
+    _Spec("proposed", None, "local_fat", 1, "twice_monthly", 8, "proposed", "claire", "martin"),
+    _Spec(
+        "face_active",
+        None,
+        "skin_rejuvenation",
+        2,
+        "twice_monthly",
+        6,
+        "active",
+        "claire",
+        "martin",
+    ),
+    _Spec("completed", None, "cellulite", 1, "weekly", 3, "completed", "claire", "martin"),
     _Spec("cancelled", None, "local_fat", 2, "weekly", 10, "cancelled"),
+    _Spec("in_progress", "paris", "local_fat", 1, "weekly", 6, "active", "louis", "lefevre"),
 )
+
+
+def spec_of(key: str) -> _Spec:
+    return next(spec for spec in SPECS if spec.key == key)
+
+
+def demo_areas(key: str) -> list[str]:
+    """The areas of the demo plan `key` (every demo clinic prices every area)."""
+    spec = spec_of(key)
+    return PREFERRED_AREAS[spec.indication][: spec.areas]
 
 
 def _clinics(ctx: "DemoContext", spec: _Spec) -> list[Clinic]:
@@ -81,6 +112,8 @@ def _candidates(
         .order_by(Formulation.name)
     ).all()
     meant = [f.id for f in formulations if spec.indication in {i.indication for i in f.indications}]
+    practitioners = _pinned(practitioners, spec.practitioner, practitioner_id)
+    patients = _pinned(patients, spec.patient, patient_id)
     for clinic in _clinics(ctx, spec):
         working = set(
             db.scalars(
@@ -102,7 +135,15 @@ def _candidates(
                     yield clinic, practitioner, patient, formulation_id, areas
 
 
-def _past_sessions(db: Session, plan: TreatmentPlan, clinic: Clinic) -> None:
+def _pinned(
+    records: list[_Record], key: str | None, id_of: Callable[[str], uuid.UUID]
+) -> list[_Record]:
+    """Only the record of demo key `key`, when it is among `records`; else all of them."""
+    chosen = [r for r in records if key is not None and r.id == id_of(key)]
+    return chosen or records
+
+
+def _past_sessions(db: Session, plan: TreatmentPlan, clinic: Clinic, key: str) -> None:
     """Completed sessions in the past at 10:00 clinic time, then the plan completes."""
     zone = ZoneInfo(clinic.timezone)
     today = clock.now().astimezone(zone).date()
@@ -116,6 +157,7 @@ def _past_sessions(db: Session, plan: TreatmentPlan, clinic: Clinic) -> None:
                 plan.practitioner_id,
                 starts,
                 clinic.buffer_minutes,
+                id=session_id(key, n + 1),
                 status="completed",
                 checked_in_at=starts - timedelta(minutes=10),
                 completed_at=starts + SESSION_LENGTH,
@@ -141,11 +183,11 @@ def _make(db: Session, ctx: "DemoContext", spec: _Spec, author: User) -> Treatme
         )
         try:
             with db.begin_nested():
-                plan = service.create_plan(db, body, author)
+                plan = service.create_plan(db, body, author, plan_id=plan_id(spec.key))
                 if spec.status in ("active", "completed"):
                     service.consent(db, plan, None, author)
                 if spec.status == "completed":
-                    _past_sessions(db, plan, clinic)
+                    _past_sessions(db, plan, clinic, spec.key)
                 if spec.status == "cancelled":
                     service.cancel_plan(db, plan, "Demo: the patient chose another treatment.")
         except DomainError:

@@ -67,11 +67,14 @@ def _touch(plan: TreatmentPlan) -> None:
     plan.updated_at = max(clock.now(), plan.updated_at + timedelta(microseconds=1))
 
 
-def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
+def create_plan(
+    db: Session, data: PlanCreate, user: User, *, plan_id: uuid.UUID | None = None
+) -> TreatmentPlan:
     """Create a `proposed` plan once every safety gate passes, with its quote.
 
     An `override_reason` is kept only from a practitioner's account (an admin's does not
     accept a relative contraindication); `sessions_planned` defaults to the recommendation.
+    `plan_id`: the id to give it (the demo's fixed ids), else a random one.
     """
     terms = eligibility.load_terms(
         db,
@@ -104,6 +107,8 @@ def create_plan(db: Session, data: PlanCreate, user: User) -> TreatmentPlan:
         ),
         created_by=user.id,
     )
+    if plan_id is not None:
+        plan.id = plan_id
     _apply_quote(
         plan,
         quote(

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from api.clinics.demo import demo_account
+from api.common.demo_ids import practitioner_id
 from api.practitioners.models import MESOTHERAPY, Practitioner, WorkingHours
 from api.practitioners.schedule import to_minutes
 from api.vocabulary import Role
@@ -16,11 +17,12 @@ if TYPE_CHECKING:
 
 MON_TO_FRI = (0, 1, 2, 3, 4)
 
-# (given, family, licence number, authority, expires, clinic key → [(weekdays, start, end)])
-PRACTITIONERS: list[
-    tuple[str, str, str, str, date, dict[str, list[tuple[tuple[int, ...], str, str]]]]
-] = [
-    (
+# key: (given, family, licence number, authority, expires,
+#       clinic key → [(weekdays, start, end)])
+PRACTITIONERS: dict[
+    str, tuple[str, str, str, str, date, dict[str, list[tuple[tuple[int, ...], str, str]]]]
+] = {
+    "martin": (
         "Claire",
         "Martin",
         "10101234567",
@@ -31,7 +33,7 @@ PRACTITIONERS: list[
             "lyon": [((2, 4), "10:00", "17:00")],
         },
     ),
-    (
+    "lefevre": (
         "Hugo",
         "Lefèvre",
         "10107654321",
@@ -39,7 +41,7 @@ PRACTITIONERS: list[
         date(2032, 12, 31),
         {"paris": [(MON_TO_FRI, "12:00", "20:00"), ((5,), "09:00", "13:00")]},
     ),
-    (
+    "carter": (
         "Emily",
         "Carter",
         "298765",
@@ -47,7 +49,7 @@ PRACTITIONERS: list[
         date(2030, 9, 30),
         {"new_york": [(MON_TO_FRI, "08:00", "16:00")]},
     ),
-    (
+    "rivera": (
         "James",
         "Rivera",
         "301122",
@@ -55,7 +57,7 @@ PRACTITIONERS: list[
         date(2031, 3, 31),
         {"new_york": [((1, 2, 3, 4, 5), "11:00", "19:00")]},
     ),
-    (
+    "tan": (
         "Wei Ling",
         "Tan",
         "M12345A",
@@ -63,7 +65,7 @@ PRACTITIONERS: list[
         date(2030, 12, 31),
         {"singapore": [(MON_TO_FRI, "09:00", "18:00")]},
     ),
-]
+}
 
 
 def seed_practitioners(db: Session, ctx: "DemoContext") -> None:
@@ -71,8 +73,9 @@ def seed_practitioners(db: Session, ctx: "DemoContext") -> None:
     practitioner account becomes the first one's. Puts `ctx.objects["practitioners"]`."""
     clinics = ctx.objects["clinics"]
     practitioners: list[Practitioner] = []
-    for given, family, number, authority, expires, schedule in PRACTITIONERS:
+    for key, (given, family, number, authority, expires, schedule) in PRACTITIONERS.items():
         practitioner = Practitioner(
+            id=practitioner_id(key),
             given_name=given,
             family_name=family,
             license_number=number,

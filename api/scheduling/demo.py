@@ -1,6 +1,9 @@
-"""Demo step: the Paris weekly course across the end of daylight saving time, and a few booked
-sessions for the other demo plans, in free slots of the coming days."""
+"""Demo step: the Paris weekly course across the end of daylight saving time, a session in
+progress (checked in, to be completed), and a few booked sessions for the other demo plans, in
+free slots of the coming days. Sessions of the demo plans get fixed ids
+(`api.common.demo_ids.session_id(plan key, n)`)."""
 
+import uuid
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -11,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.clinics.models import Clinic
 from api.common import clock
+from api.common.demo_ids import session_id
 from api.plans.models import PlanArea, TreatmentPlan
 from api.scheduling import slots
 from api.scheduling.calendar import CalendarQuery, clinic_zone, load_calendar
@@ -21,12 +25,13 @@ SESSIONS_PER_PLAN = 2
 SEARCH_DAYS = 28
 
 
-def _plans(found: Any) -> Iterable[TreatmentPlan]:
-    items = found.values() if isinstance(found, dict) else found
-    return [p for p in items if isinstance(p, TreatmentPlan)]
+def _plans(found: Any) -> Iterable[tuple[str | None, TreatmentPlan]]:
+    """(demo key or None, plan) of the plans found (a dict by key, or a list)."""
+    items = found.items() if isinstance(found, dict) else ((None, p) for p in found)
+    return [(key, p) for key, p in items if isinstance(p, TreatmentPlan)]
 
 
-def _book_next_free(db: Session, plan: TreatmentPlan) -> bool:
+def _book_next_free(db: Session, plan: TreatmentPlan, sid: uuid.UUID | None) -> bool:
     clinic = db.get_one(Clinic, plan.clinic_id)
     today = clock.now().astimezone(clinic_zone(clinic)).date()
     query = CalendarQuery(
@@ -46,7 +51,10 @@ def _book_next_free(db: Session, plan: TreatmentPlan) -> bool:
     start = next((s for s in free if s.astimezone(calendar.zone).hour >= 10), None)
     if start is None:
         return False
-    db.add(TreatmentSession.for_plan(plan, plan.practitioner_id, start, clinic.buffer_minutes))
+    session = TreatmentSession.for_plan(plan, plan.practitioner_id, start, clinic.buffer_minutes)
+    if sid is not None:
+        session.id = sid
+    db.add(session)
     db.flush()
     return True
 
@@ -81,6 +89,7 @@ def _course_across_dst(db: Session, plan: TreatmentPlan) -> None:
                 plan.practitioner_id,
                 starts,
                 clinic.buffer_minutes,
+                id=session_id("paris_weekly", n + 1),
                 status="completed" if done else "booked",
                 checked_in_at=starts - timedelta(minutes=10) if done else None,
                 completed_at=starts + SESSION_LENGTH if done else None,
@@ -91,16 +100,38 @@ def _course_across_dst(db: Session, plan: TreatmentPlan) -> None:
     db.flush()
 
 
+def _in_progress(db: Session, plan: TreatmentPlan) -> None:
+    """A session of `plan` that started on the grid 15 to 30 minutes ago and was checked in:
+    what a practitioner completes next (the `completeSession` example)."""
+    clinic = db.get_one(Clinic, plan.clinic_id)
+    now = clock.now()
+    quarter = now.replace(minute=now.minute - now.minute % 15, second=0, microsecond=0)
+    starts = quarter - timedelta(minutes=15)
+    session = TreatmentSession.for_plan(
+        plan,
+        plan.practitioner_id,
+        starts,
+        clinic.buffer_minutes,
+        id=session_id("in_progress", 1),
+        status="checked_in",
+        checked_in_at=starts - timedelta(minutes=5),
+    )
+    db.add(session)
+    db.flush()
+
+
 def seed_sessions(db: Session, ctx: Any) -> None:
-    """The Paris weekly course across the end of summer time, then two sessions of up to three
-    other demo plans that have none yet; skipped without plans."""
+    """The Paris weekly course across the end of summer time, the session in progress, then
+    two sessions of up to three other demo plans that have none yet; skipped without plans."""
     found = ctx.objects.get("plans")
     if not found:
         return
     if isinstance(found, dict) and isinstance(found.get("paris_weekly"), TreatmentPlan):
         _course_across_dst(db, found["paris_weekly"])
+    if isinstance(found, dict) and isinstance(found.get("in_progress"), TreatmentPlan):
+        _in_progress(db, found["in_progress"])
     plans_booked = 0
-    for plan in _plans(found):
+    for key, plan in _plans(found):
         if plans_booked >= PLANS_TO_BOOK:
             break
         if plan.status not in ("proposed", "active"):
@@ -113,8 +144,8 @@ def seed_sessions(db: Session, ctx: Any) -> None:
         if existing:
             continue
         plans_booked += 1
-        for _ in range(min(SESSIONS_PER_PLAN, plan.sessions_planned)):
-            if not _book_next_free(db, plan):
+        for n in range(1, min(SESSIONS_PER_PLAN, plan.sessions_planned) + 1):
+            if not _book_next_free(db, plan, session_id(key, n) if key else None):
                 break
     ctx.objects["sessions"] = list(
         db.scalars(select(TreatmentSession).order_by(TreatmentSession.starts_at))

@@ -65,8 +65,9 @@ def _ensure_link_free(
         )
 
 
-def create_user(db: Session, data: UserCreate) -> User:
-    """Create an account; the email is unique (case-insensitive) and links must exist."""
+def create_user(db: Session, data: UserCreate, *, user_id: uuid.UUID | None = None) -> User:
+    """Create an account; the email is unique (case-insensitive) and links must exist.
+    `user_id`: the id to give it (the demo's fixed ids), else a random one."""
     email = normalize_email(data.email)
     if find_by_email(db, email) is not None:
         raise RuleConflict.one(ConflictCode.ACCOUNT_EXISTS, "An account with this email exists.")
@@ -83,6 +84,8 @@ def create_user(db: Session, data: UserCreate) -> User:
         patient_id=data.patient_id,
         clinics=clinics,
     )
+    if user_id is not None:
+        user.id = user_id
     db.add(user)
     db.flush()
     return user
